@@ -1,0 +1,33 @@
+# Two commands do everything on a fresh machine with Python 3.11+ and make:
+#   make demo   set up, then run the demo on a SQLite file at http://127.0.0.1:8000
+#   make test   set up, then run the whole test suite (see README.md)
+.PHONY: setup demo test lint messages benchmark clean
+
+UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+PYTEST_ARGS ?=
+
+setup: $(UV)
+	$(UV) sync --locked
+	$(UV) run pybabel compile -d locales -D messages --statistics
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+demo: setup
+	$(UV) run chorus demo
+
+test: setup
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run mypy
+	$(UV) run python -m tests.run $(PYTEST_ARGS)
+
+messages:
+	$(UV) run python scripts/catalogs.py
+
+benchmark: setup
+	$(UV) run python benchmarks/home.py
+
+clean:
+	rm -rf .venv .tools var dist

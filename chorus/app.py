@@ -1,0 +1,83 @@
+"""The application factory: every part of Chorus is wired together here, once."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.routing import BaseRoute
+from starlette.types import ASGIApp
+from tortoise.contrib.starlette import RegisterTortoise
+
+from chorus import pages
+from chorus.csrf import CSRFMiddleware, derive_key
+from chorus.database import check_migrated, tortoise_config
+from chorus.errors import EXCEPTION_HANDLERS, forbidden
+from chorus.i18n import Catalogs
+from chorus.jobs import PeriodicJob, job_runner, shell_jobs
+from chorus.keys import load_keys
+from chorus.middleware import LanguageMiddleware, SecurityHeadersMiddleware
+from chorus.rendering import Renderer, StaticAssets
+from chorus.settings import Settings
+
+
+def all_routes() -> list[BaseRoute]:
+    return [*pages.routes]
+
+
+def all_jobs(settings: Settings) -> list[PeriodicJob]:
+    return [*shell_jobs(settings)]
+
+
+class Chorus(Starlette):
+    def build_middleware_stack(self) -> ASGIApp:
+        # Outside Starlette's error middleware, so that 500 pages get the headers too.
+        return SecurityHeadersMiddleware(super().build_middleware_stack())
+
+
+def create_app(settings: Settings) -> Chorus:
+    """Build a complete Chorus. Refuses (with a message saying what to do) without its keys."""
+    keys = load_keys(settings.key_directory, settings.key_values)
+    catalogs = Catalogs(settings.languages, settings.default_language)
+    renderer = Renderer(
+        catalogs,
+        StaticAssets(),
+        csrf_key=derive_key(keys.app_secret, "csrf"),
+        exit_url=settings.exit_url,
+    )
+    jobs = all_jobs(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await check_migrated(settings)
+        async with RegisterTortoise(app, config=tortoise_config(settings)):
+            runner = job_runner(settings, jobs)
+            await runner.start()
+            try:
+                yield
+            finally:
+                await runner.stop()
+
+    app = Chorus(
+        routes=all_routes(),
+        middleware=[
+            Middleware(GZipMiddleware, minimum_size=500),
+            Middleware(LanguageMiddleware, catalogs=catalogs),
+            Middleware(CSRFMiddleware, key=renderer.csrf_key, refuse=forbidden),
+        ],
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.keys = keys
+    app.state.renderer = renderer
+    app.state.jobs = jobs
+    return app
+
+
+def app_from_environ() -> Chorus:
+    """For `uvicorn --factory` and worker processes: settings from the environment."""
+    return create_app(Settings.from_environ())

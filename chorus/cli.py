@@ -1,0 +1,160 @@
+"""The `chorus` command: set up, run and look after a Chorus."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from chorus.database import DatabaseNotMigrated, check_migrated, migrate
+from chorus.keys import KeyDirectoryError, init_key_directory, load_keys
+from chorus.logs import configure_logging
+from chorus.settings import Settings, SettingsError
+
+DEMO_DIRECTORY = Path("var/demo")
+
+
+class CommandError(Exception):
+    """Something the person running the command can fix; the message says how."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        settings = Settings.from_environ()
+        configure_logging(settings)
+        return int(args.handler(settings, args) or 0)
+    except (CommandError, SettingsError, KeyDirectoryError, DatabaseNotMigrated) as error:
+        print(f"chorus: {error}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="chorus", description=__doc__)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the web server (settings from CHORUS_* variables)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="web processes (PostgreSQL only)")
+    serve.set_defaults(handler=cmd_serve)
+
+    demo = commands.add_parser("demo", help="set up and run a demo on a SQLite file in var/demo/")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.set_defaults(handler=cmd_demo)
+
+    migrate_cmd = commands.add_parser("migrate", help="apply the database migrations")
+    migrate_cmd.set_defaults(handler=cmd_migrate)
+
+    keys = commands.add_parser("keys", help="manage the key directory")
+    key_commands = keys.add_subparsers(title="key commands", metavar="KEY_COMMAND")
+    keys_init = key_commands.add_parser("init", help="create the key directory and missing keys")
+    keys_init.set_defaults(handler=cmd_keys_init)
+
+    worker = commands.add_parser("worker", help="run scheduled jobs (PostgreSQL)")
+    worker.set_defaults(handler=cmd_worker)
+    return parser
+
+
+def cmd_keys_init(settings: Settings, args: argparse.Namespace) -> int:
+    created = init_key_directory(settings.key_directory)
+    if created:
+        print(f"Created {', '.join(created)} in {settings.key_directory} (mode 0600).")
+    else:
+        print(f"{settings.key_directory} already holds every key; nothing changed.")
+    print("Back up this directory apart from the database: together they open everything.")
+    return 0
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    applied = asyncio.run(migrate(settings))
+    print(f"Applied {len(applied)} migration(s)." if applied else "The database is up to date.")
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    if args.workers > 1 and not settings.uses_postgres:
+        raise CommandError("Several processes need PostgreSQL: set CHORUS_DATABASE_URL.")
+    _check_ready(settings)
+    _run_server(settings, args.host, args.port, args.workers)
+    return 0
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    if "CHORUS_DATABASE_URL" not in os.environ:
+        DEMO_DIRECTORY.mkdir(parents=True, exist_ok=True)
+        settings = settings.with_changes(database_url=f"sqlite://{DEMO_DIRECTORY}/chorus.sqlite3")
+    if "CHORUS_KEY_DIRECTORY" not in os.environ:
+        settings = settings.with_changes(key_directory=DEMO_DIRECTORY / "keys")
+    if settings.uses_postgres:
+        settings = settings.with_changes(worker_in_process=True)
+    init_key_directory(settings.key_directory)
+    asyncio.run(migrate(settings))
+    print(f"Chorus demo: open http://{args.host}:{args.port}/ (stop with Ctrl+C)", flush=True)
+    _run_server(settings, args.host, args.port, 1)
+    return 0
+
+
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    if not settings.uses_postgres:
+        print("On SQLite the jobs run inside the web process; no worker is needed.")
+        return 0
+    _check_ready(settings)
+    asyncio.run(_work(settings))
+    return 0
+
+
+async def _work(settings: Settings) -> None:
+    from tortoise import Tortoise
+
+    from chorus.app import all_jobs
+    from chorus.database import tortoise_config
+    from chorus.jobs import QUEUE, build_queue
+
+    await Tortoise.init(config=tortoise_config(settings), _enable_global_fallback=True)
+    try:
+        queue = build_queue(settings, all_jobs(settings))
+        async with queue.open_async():
+            await queue.run_worker_async(queues=[QUEUE], install_signal_handlers=True)
+    finally:
+        await Tortoise.close_connections()
+
+
+def _check_ready(settings: Settings) -> None:
+    load_keys(settings.key_directory, settings.key_values)
+    asyncio.run(check_migrated(settings))
+
+
+def _run_server(settings: Settings, host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    from chorus.app import create_app
+
+    options = {
+        "host": host,
+        "port": port,
+        "log_config": None,
+        "access_log": False,
+        "server_header": False,
+        "date_header": False,
+        "proxy_headers": False,
+        "ws": "none",  # no websockets: nothing would log a client address
+        "lifespan": "on",
+    }
+    if workers > 1:
+        # Each process reads the same CHORUS_* settings from the environment.
+        uvicorn.run("chorus.app:app_from_environ", factory=True, workers=workers, **options)
+    else:
+        uvicorn.run(create_app(settings), **options)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

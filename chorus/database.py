@@ -1,0 +1,88 @@
+"""Database set-up: the Tortoise configuration, migrations, and the start-up check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise.context import TortoiseContext
+from tortoise.migrations.executor import MigrationExecutor
+
+from chorus.settings import Settings
+
+# Every package that owns tables, with its committed migrations.
+MODEL_APPS: dict[str, str] = {
+    "chorus": "chorus",
+}
+
+
+class DatabaseNotMigrated(RuntimeError):
+    """The database lacks migrations this version of Chorus needs."""
+
+
+def tortoise_config(settings: Settings) -> dict[str, Any]:
+    return {
+        "connections": {"default": _connection_url(settings.database_url)},
+        "apps": {
+            label: {
+                "models": [f"{package}.models"],
+                "migrations": f"{package}.migrations",
+                "default_connection": "default",
+            }
+            for label, package in MODEL_APPS.items()
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def _connection_url(url: str) -> str:
+    # Tortoise names the PostgreSQL driver "asyncpg"; accept the usual spellings too.
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "asyncpg://" + url[len(prefix) :]
+    return url
+
+
+async def pending_migrations(settings: Settings) -> list[str]:
+    """Names of the migrations not yet applied, in the order they would run."""
+    config = tortoise_config(settings)
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=config)
+        executor = MigrationExecutor(ctx.db("default"), config["apps"])
+        plan = await executor.plan()
+        return [f"{step.migration.app_label}.{step.migration.name}" for step in plan]
+
+
+async def migrate(settings: Settings) -> list[str]:
+    """Apply every pending migration; returns the names applied."""
+    config = tortoise_config(settings)
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=config, _create_db=False)
+        executor = MigrationExecutor(ctx.db("default"), config["apps"])
+        plan = await executor.plan()
+        await executor.migrate()
+    if settings.uses_postgres:
+        from chorus.jobs import apply_queue_schema
+
+        await apply_queue_schema(settings)
+    return [f"{step.migration.app_label}.{step.migration.name}" for step in plan]
+
+
+async def check_migrated(settings: Settings) -> None:
+    pending = await pending_migrations(settings)
+    if pending:
+        raise DatabaseNotMigrated(
+            f"The database is missing {len(pending)} migration(s) ({', '.join(pending)}). "
+            "Run `chorus migrate`, then start Chorus again."
+        )
+    if settings.uses_postgres:
+        from chorus.jobs import queue_schema_present
+
+        if not await queue_schema_present(settings):
+            raise DatabaseNotMigrated(
+                "The job queue's tables are missing. Run `chorus migrate`, then start Chorus again."
+            )
+
+
+# For the `tortoise makemigrations` command only; the app itself never reads this.
+TORTOISE_ORM = tortoise_config(Settings())

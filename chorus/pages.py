@@ -1,0 +1,75 @@
+"""The shell's own pages: home, privacy, exit, language choice, static files."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from chorus.i18n import LANGUAGE_COOKIE
+from chorus.rendering import Renderer, render
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+async def home(request: Request) -> Response:
+    return render(request, "chorus/home.html")
+
+
+async def privacy(request: Request) -> Response:
+    return render(request, "chorus/privacy.html")
+
+
+async def leave(request: Request) -> Response:
+    """Quick exit: forget this browser's session and data here, then go somewhere neutral."""
+    renderer: Renderer = request.app.state.renderer
+    response = RedirectResponse(renderer.exit_url, status_code=303)
+    response.headers["clear-site-data"] = '"cache", "cookies", "storage"'
+    return response
+
+
+async def choose_language(request: Request) -> Response:
+    form = await request.form()
+    code = form.get("language")
+    renderer: Renderer = request.app.state.renderer
+    if not isinstance(code, str) or code not in renderer.catalogs.languages:
+        raise HTTPException(400)
+    response = RedirectResponse(local_path(form.get("next")), status_code=303)
+    # The cookie holds the language and nothing else.
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        code,
+        max_age=ONE_YEAR,
+        path="/",
+        secure=True,
+        httponly=True,
+        samesite="strict",
+    )
+    return response
+
+
+def local_path(value: object) -> str:
+    """A path on this site to return to; anything else (another site, a scheme) goes home."""
+    if not isinstance(value, str) or not value.startswith("/") or value.startswith("//"):
+        return "/"
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or "\\" in value:
+        return "/"
+    return parts.path or "/"
+
+
+async def static_file(request: Request) -> Response:
+    renderer: Renderer = request.app.state.renderer
+    return await renderer.assets.serve(request)
+
+
+routes = [
+    Route("/", home, name="home"),
+    Route("/privacy", privacy, name="privacy"),
+    Route("/exit", leave, name="exit"),
+    Route("/language", choose_language, methods=["POST"], name="language"),
+    Route("/static/{digest}/{name:path}", static_file, name="static"),
+]

@@ -1,0 +1,122 @@
+"""Rendering pages: one Jinja environment, translated, with hashed static URLs.
+
+A page is one template; for htmx requests a named block of that same template
+is rendered alone (jinja2-fragments), so a fragment never drifts from its page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2_fragments.starlette import Jinja2Blocks
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+
+from chorus import i18n
+from chorus.csrf import binding_of, issue_token
+from chorus.i18n import Catalogs
+from chorus.resources import static_directory, templates_directory
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+class StaticAssets:
+    """Static files under content-hashed URLs, so browsers may keep them for good."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory or static_directory()
+        self.digests = {
+            path.relative_to(self.directory).as_posix(): _digest(path)
+            for path in sorted(self.directory.rglob("*"))
+            if path.is_file()
+        }
+
+    def url(self, name: str) -> str:
+        return f"/static/{self.digests[name]}/{name}"
+
+    async def serve(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        if self.digests.get(name) != request.path_params["digest"]:
+            raise HTTPException(404)
+        return FileResponse(self.directory / name, headers={"cache-control": IMMUTABLE})
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+class Renderer:
+    def __init__(
+        self,
+        catalogs: Catalogs,
+        assets: StaticAssets,
+        csrf_key: bytes,
+        exit_url: str,
+        directory: Path | None = None,
+    ) -> None:
+        self.catalogs = catalogs
+        self.assets = assets
+        self.csrf_key = csrf_key
+        self.exit_url = exit_url
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(directory or templates_directory()),
+            extensions=["jinja2.ext.i18n"],
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        env.install_gettext_callables(  # type: ignore[attr-defined]
+            i18n.gettext, i18n.ngettext, newstyle=True
+        )
+        env.globals["static"] = assets.url
+        self.templates = Jinja2Blocks(env=env)
+
+    def page_context(self, request: Request) -> dict[str, Any]:
+        code = request.scope.get("state", {}).get("language", self.catalogs.default)
+        language = self.catalogs.languages[code]
+        return {
+            "request": request,
+            "lang": language.code,
+            "dir": language.direction,
+            "languages": list(self.catalogs.languages.values()),
+            "csrf_token": issue_token(self.csrf_key, binding_of(request.scope)),
+            "exit_url": self.exit_url,
+            "current_path": request.url.path,
+        }
+
+    def render(
+        self,
+        request: Request,
+        name: str,
+        context: Mapping[str, Any] | None = None,
+        *,
+        status_code: int = 200,
+        block: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        full = self.page_context(request) | dict(context or {})
+        wants_fragment = block is not None and request.headers.get("hx-request") == "true"
+        return self.templates.TemplateResponse(
+            request,
+            name,
+            full,
+            status_code=status_code,
+            headers=dict(headers or {}),
+            block_name=block if wants_fragment else None,
+        )
+
+
+def render(
+    request: Request,
+    name: str,
+    context: Mapping[str, Any] | None = None,
+    **options: Any,
+) -> Response:
+    """Render a page with the app's renderer: what every route calls."""
+    renderer: Renderer = request.app.state.renderer
+    return renderer.render(request, name, context, **options)
