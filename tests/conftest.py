@@ -1,0 +1,123 @@
+"""Fixtures shared by every test: a migrated database per session, a clean one per test.
+
+The database is built once per session with the real migrations, on SQLite
+(a temporary file) or PostgreSQL (a new database, dropped at the end) as
+`--backend` says. Each test then runs inside a transaction that is rolled
+back, so it starts from a clean database and leaves nothing behind; HTTP
+requests through httpx's ASGI transport run in the test's task and see it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from starlette.applications import Starlette
+from tortoise.transactions import in_transaction
+
+from chorus.app import create_app
+from chorus.database import migrate
+from chorus.keys import init_key_directory
+from chorus.settings import Settings
+from tests.common.postgres import create_database, drop_database
+
+BASE_URL = "https://chorus.test"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend",
+        choices=("sqlite", "postgres"),
+        default="sqlite",
+        help="database for this run; postgres reads CHORUS_TEST_DATABASE_URL",
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"chorus database backend: {config.getoption('--backend')}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--backend") == "postgres":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (--backend postgres)")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.config.getoption("--backend"))
+
+
+@pytest.fixture(scope="session")
+def key_directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("keys") / "keys"
+    init_key_directory(directory)
+    return directory
+
+
+@pytest.fixture(scope="session")
+async def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    if backend == "sqlite":
+        url = f"sqlite://{tmp_path_factory.mktemp('db') / 'chorus.sqlite3'}"
+        await migrate(Settings(database_url=url))
+        yield url
+        return
+    server = os.environ.get("CHORUS_TEST_DATABASE_URL")
+    if not server:
+        pytest.exit("--backend postgres needs CHORUS_TEST_DATABASE_URL", returncode=2)
+    name = f"chorus_test_{secrets.token_hex(4)}"
+    url = await create_database(server, name)
+    try:
+        await migrate(Settings(database_url=url))
+        yield url
+    finally:
+        await drop_database(server, name)
+
+
+@pytest.fixture
+def settings(database_url: str, key_directory: Path) -> Settings:
+    return Settings(database_url=database_url, key_directory=key_directory, heartbeat_seconds=3600)
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[Starlette]:
+    application = create_app(settings)
+    async with LifespanManager(application) as manager:
+        yield manager.app  # type: ignore[misc]
+
+
+class Rollback(Exception):
+    """Raised at the end of a test to undo everything it wrote."""
+
+
+@pytest.fixture
+async def db(app: Starlette) -> AsyncIterator[None]:
+    """Everything the test (and the app, through the client) writes is rolled back after it."""
+    try:
+        async with in_transaction():
+            yield
+            raise Rollback
+    except Rollback:
+        pass
+
+
+@pytest.fixture
+async def client(app: Starlette, db: None) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url=BASE_URL, headers={"sec-fetch-site": "same-origin"}
+    ) as http:
+        yield http
+
+
+@pytest.fixture
+def anyio_backend() -> Iterator[str]:
+    yield "asyncio"
