@@ -68,7 +68,7 @@ def create_app(settings: Settings) -> Chorus:
             Middleware(LanguageMiddleware, catalogs=catalogs),
             Middleware(CSRFMiddleware, key=renderer.csrf_key, refuse=forbidden),
         ],
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
     )
     app.state.settings = settings

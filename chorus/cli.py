@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from chorus.database import DatabaseNotMigrated, check_migrated, migrate
 from chorus.keys import KeyDirectoryError, init_key_directory, load_keys
@@ -40,7 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chorus", description=__doc__)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    serve = commands.add_parser("serve", help="run the web server (settings from CHORUS_* variables)")
+    serve = commands.add_parser(
+        "serve", help="run the web server (settings from CHORUS_* variables)"
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="web processes (PostgreSQL only)")
@@ -138,7 +141,7 @@ def _run_server(settings: Settings, host: str, port: int, workers: int) -> None:
 
     from chorus.app import create_app
 
-    options = {
+    options: dict[str, Any] = {
         "host": host,
         "port": port,
         "log_config": None,

@@ -74,6 +74,10 @@ def same_origin(headers: dict[str, str]) -> bool:
     origin = headers.get("origin")
     if origin is None:
         return True
+    if origin == "null":
+        # Our Referrer-Policy (no-referrer) makes browsers send `Origin: null` on every
+        # form POST, even to the same site: then only Sec-Fetch-Site can vouch for it.
+        return fetch_site == "same-origin"
     host = headers.get("host", "")
     return origin.split("://", 1)[-1] == host
 

@@ -112,6 +112,6 @@ def _(message: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def N_(message: str) -> str:
+def N_(message: str) -> str:  # noqa: N802 (the name gettext tools look for)
     """Mark a string for translation where it is defined; translate it where it is shown."""
     return message

@@ -54,7 +54,7 @@ class Settings:
         key_values = {
             name[len(prefix) :].lower(): value
             for name, value in env.items()
-            if name.startswith(prefix) and value
+            if name.startswith(prefix) and name != "CHORUS_KEY_DIRECTORY" and value
         }
         return cls(
             database_url=env.get("CHORUS_DATABASE_URL", defaults.database_url),

@@ -64,7 +64,9 @@ def key_directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-async def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+async def database_url(
+    backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[str]:
     if backend == "sqlite":
         url = f"sqlite://{tmp_path_factory.mktemp('db') / 'chorus.sqlite3'}"
         await migrate(Settings(database_url=url))
@@ -90,8 +92,8 @@ def settings(database_url: str, key_directory: Path) -> Settings:
 @pytest.fixture
 async def app(settings: Settings) -> AsyncIterator[Starlette]:
     application = create_app(settings)
-    async with LifespanManager(application) as manager:
-        yield manager.app  # type: ignore[misc]
+    async with LifespanManager(application):
+        yield application
 
 
 class Rollback(Exception):

@@ -11,7 +11,8 @@ async def test_home_page_has_neutral_title_and_exit_first(client: httpx.AsyncCli
     assert response.status_code == 200
     assert "<title>Chorus — Home</title>" in response.text
     body = response.text.split("<body", 1)[1]
-    assert body.index('class="skip-link"') < body.index('id="exit-this-page"') < body.index("<header")
+    skip, exit_link = body.index('class="skip-link"'), body.index('id="exit-this-page"')
+    assert skip < exit_link < body.index("<header")
 
 
 async def test_requests_see_the_tests_transaction(client: httpx.AsyncClient):

@@ -1,0 +1,95 @@
+"""Chorus refuses to start without its keys or on an unmigrated database, and says why."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from asgi_lifespan import LifespanManager
+from tortoise.context import TortoiseContext
+from tortoise.migrations.autodetector import MigrationAutodetector
+
+from chorus.app import create_app
+from chorus.database import DatabaseNotMigrated, migrate, pending_migrations, tortoise_config
+from chorus.keys import KeyDirectoryError
+from chorus.settings import Settings
+from tests.common.postgres import create_database, drop_database
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def test_every_model_change_has_a_committed_migration(settings: Settings):
+    config = tortoise_config(settings)
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=config, init_connections=False)
+        assert ctx.apps is not None
+        changes = await MigrationAutodetector(ctx.apps, config["apps"]).changes()
+    assert changes == [], "run `uv run tortoise makemigrations` and commit the result"
+
+
+async def test_the_test_database_is_fully_migrated_and_migrate_is_idempotent(settings: Settings):
+    assert await pending_migrations(settings) == []
+    assert await migrate(settings) == []
+
+
+def test_the_app_refuses_to_start_without_its_keys(tmp_path: Path, database_url: str):
+    with pytest.raises(KeyDirectoryError, match="chorus keys init"):
+        create_app(Settings(database_url=database_url, key_directory=tmp_path / "none"))
+
+
+@pytest.fixture
+async def empty_database_url(backend: str, tmp_path: Path):
+    if backend == "sqlite":
+        yield f"sqlite://{tmp_path / 'empty.sqlite3'}"
+        return
+    server = os.environ["CHORUS_TEST_DATABASE_URL"]
+    name = f"chorus_empty_{os.getpid()}"
+    url = await create_database(server, name)
+    try:
+        yield url
+    finally:
+        await drop_database(server, name)
+
+
+async def test_the_app_refuses_to_start_on_an_unmigrated_database(
+    empty_database_url: str, key_directory: Path
+):
+    app = create_app(Settings(database_url=empty_database_url, key_directory=key_directory))
+    with pytest.raises(DatabaseNotMigrated, match="chorus migrate"):
+        async with LifespanManager(app):
+            pass
+
+
+def test_the_command_explains_what_is_missing(tmp_path: Path):
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "CHORUS_DATABASE_URL": f"sqlite://{tmp_path / 'db.sqlite3'}",
+        "CHORUS_KEY_DIRECTORY": str(tmp_path / "keys"),
+    }
+
+    def chorus(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "chorus.cli", *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    no_keys = chorus("serve")
+    assert no_keys.returncode == 2
+    assert "chorus keys init" in no_keys.stderr
+    assert "Traceback" not in no_keys.stderr
+
+    assert chorus("keys", "init").returncode == 0
+    unmigrated = chorus("serve")
+    assert unmigrated.returncode == 2
+    assert "chorus migrate" in unmigrated.stderr
+
+    migrated = chorus("migrate")
+    assert migrated.returncode == 0, migrated.stderr
+    assert "Applied" in migrated.stdout
+    assert "up to date" in chorus("migrate").stdout
