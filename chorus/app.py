@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute
 from starlette.types import ASGIApp
 from tortoise.contrib.starlette import RegisterTortoise
 
+from anonymity.wrapping import PROFILES
 from chorus import pages
 from chorus.csrf import CSRFMiddleware, derive_key
 from chorus.database import check_migrated, tortoise_config
@@ -20,12 +21,17 @@ from chorus.i18n import Catalogs
 from chorus.jobs import PeriodicJob, job_runner, shell_jobs
 from chorus.keys import load_keys
 from chorus.middleware import LanguageMiddleware, SecurityHeadersMiddleware
+from chorus.ratelimit import RateLimiter
 from chorus.rendering import Renderer, StaticAssets
+from chorus.sessions import SessionMiddleware
 from chorus.settings import Settings
+from governance import routes as governance_routes
+from governance.accounts import Secrets
+from governance.models import ROLE_NAMES
 
 
 def all_routes() -> list[BaseRoute]:
-    return [*pages.routes]
+    return [*pages.routes, *governance_routes.routes]
 
 
 def all_jobs(settings: Settings) -> list[PeriodicJob]:
@@ -48,7 +54,11 @@ def create_app(settings: Settings) -> Chorus:
         csrf_key=derive_key(keys.app_secret, "csrf"),
         exit_url=settings.exit_url,
     )
+    renderer.templates.env.globals.update(
+        min_length=settings.passphrase_min_length, role_names=ROLE_NAMES
+    )
     jobs = all_jobs(settings)
+    cookie_key = derive_key(keys.app_secret, "session-cookie")
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -66,6 +76,7 @@ def create_app(settings: Settings) -> Chorus:
         middleware=[
             Middleware(GZipMiddleware, minimum_size=500),
             Middleware(LanguageMiddleware, catalogs=catalogs),
+            Middleware(SessionMiddleware, cookie_key=cookie_key),
             Middleware(CSRFMiddleware, key=renderer.csrf_key, refuse=forbidden),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
@@ -75,6 +86,13 @@ def create_app(settings: Settings) -> Chorus:
     app.state.keys = keys
     app.state.renderer = renderer
     app.state.jobs = jobs
+    app.state.cookie_key = cookie_key
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_storage)
+    app.state.account_secrets = Secrets(
+        lookup_key=derive_key(keys.app_secret, "lookup"),
+        profile=PROFILES[settings.passphrase_profile],
+        passphrase_min_length=settings.passphrase_min_length,
+    )
     return app
 
 

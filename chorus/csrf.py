@@ -18,6 +18,8 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable
 
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -130,7 +132,11 @@ async def _form_token(request: Request) -> str | None:
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
         return None
-    form = await request.form()
+    try:
+        form = await request.form()
+    except (HTTPException, MultiPartException):
+        # A body that does not parse holds no token; refused here, not a server error.
+        return None
     value = form.get(FIELD)
     return value if isinstance(value, str) else None
 

@@ -12,6 +12,7 @@ from chorus.settings import Settings
 # Every package that owns tables, with its committed migrations.
 MODEL_APPS: dict[str, str] = {
     "chorus": "chorus",
+    "governance": "governance",
 }
 
 

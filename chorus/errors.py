@@ -19,8 +19,9 @@ async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     template = ERROR_PAGES.get(exc.status_code, "errors/400.html")
     headers = dict(exc.headers or {})
-    return render(request, template, {"status": exc.status_code}, status_code=exc.status_code,
-                  headers=headers)
+    return render(
+        request, template, {"status": exc.status_code}, status_code=exc.status_code, headers=headers
+    )
 
 
 async def server_error(request: Request, exc: Exception) -> Response:

@@ -107,9 +107,9 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def _(message: str, **values: object) -> str:
-    """Translate and fill in named values: _("Try again in {minutes} minutes", minutes=5)."""
+    """Translate and fill in named values, as templates do: _("In %(minutes)s minutes", minutes=5)."""
     text = gettext(message)
-    return text.format(**values) if values else text
+    return text % values if values else text
 
 
 def N_(message: str) -> str:  # noqa: N802 (the name gettext tools look for)

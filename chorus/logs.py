@@ -13,6 +13,7 @@ import logging
 import sys
 import traceback
 from types import TracebackType
+from typing import TextIO
 
 from chorus.settings import Settings
 
@@ -57,6 +58,24 @@ def describe_exception(kind: type[BaseException], tb: TracebackType | None) -> s
     return "\n".join([f"{kind.__module__}.{kind.__qualname__} (message withheld)", *places])
 
 
+class ScrubbingHandler(logging.StreamHandler[TextIO]):
+    """Writes to stderr; when a log call itself fails, says where, and nothing of its content."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802
+        # logging's own report would print the record's arguments and the exception being
+        # handled at the time, messages and all.
+        if not logging.raiseExceptions:
+            return
+        kind = sys.exc_info()[0]
+        name = kind.__qualname__ if kind else "error"
+        try:
+            sys.stderr.write(
+                f"--- logging failed ({name}) in {record.pathname}:{record.lineno} ---\n"
+            )
+        except (OSError, ValueError):
+            pass
+
+
 class DropRequestDetails(logging.Filter):
     """Drops the access log, and anything below WARNING from libraries that are not ours."""
 
@@ -74,7 +93,7 @@ class DropRequestDetails(logging.Filter):
 
 
 def configure_logging(settings: Settings) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+    handler = ScrubbingHandler(sys.stderr)
     handler.setFormatter(ScrubbingFormatter("%(levelname)s %(name)s: %(message)s"))
     handler.addFilter(DropRequestDetails())
     root = logging.getLogger()

@@ -87,6 +87,7 @@ class Renderer:
             "csrf_token": issue_token(self.csrf_key, binding_of(request.scope)),
             "exit_url": self.exit_url,
             "current_path": request.url.path,
+            "person": request.scope.get("state", {}).get("person"),
         }
 
     def render(

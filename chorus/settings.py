@@ -33,6 +33,11 @@ class Settings:
     worker_in_process: bool = False
     # Seconds between runs of the in-process timer's sample job (heartbeat).
     heartbeat_seconds: int = 60
+    # Where rate-limit counts live: memory for one process, redis://host:port to share them.
+    rate_limit_storage: str = "memory://"
+    # argon2id cost: "standard" (RFC 9106 low-memory); "test" only in the test suite.
+    passphrase_profile: str = "standard"  # noqa: S105 (a cost profile, not a secret)
+    passphrase_min_length: int = 12
 
     @property
     def uses_postgres(self) -> bool:
@@ -64,6 +69,10 @@ class Settings:
             exit_url=env.get("CHORUS_EXIT_URL", defaults.exit_url),
             worker_in_process=_flag(env.get("CHORUS_WORKER_IN_PROCESS"), False),
             heartbeat_seconds=int(env.get("CHORUS_HEARTBEAT_SECONDS", defaults.heartbeat_seconds)),
+            rate_limit_storage=env.get("CHORUS_RATE_LIMIT_STORAGE", defaults.rate_limit_storage),
+            passphrase_min_length=int(
+                env.get("CHORUS_PASSPHRASE_MIN_LENGTH", defaults.passphrase_min_length)
+            ),
         )
 
 

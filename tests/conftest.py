@@ -86,7 +86,12 @@ async def database_url(
 
 @pytest.fixture
 def settings(database_url: str, key_directory: Path) -> Settings:
-    return Settings(database_url=database_url, key_directory=key_directory, heartbeat_seconds=3600)
+    return Settings(
+        database_url=database_url,
+        key_directory=key_directory,
+        heartbeat_seconds=3600,
+        passphrase_profile="test",  # argon2id's cheapest parameters: tests only
+    )
 
 
 @pytest.fixture

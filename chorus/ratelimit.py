@@ -1,0 +1,54 @@
+"""Rate limits on guessing: per pseudonym and per code, never per address.
+
+Memory storage for one process; Redis (CHORUS_RATE_LIMIT_STORAGE=redis://...)
+to share the counts between processes.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+from limits import RateLimitItemPerHour, RateLimitItemPerMinute
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.limits import RateLimitItem
+from limits.storage import storage_from_string
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str
+    item: RateLimitItem
+
+
+SIGN_IN = Limit("sign-in", RateLimitItemPerMinute(10, 15))  # 10 failures per 15 minutes
+RECOVERY = Limit("recovery", RateLimitItemPerHour(5))
+INVITE = Limit("invite", RateLimitItemPerHour(10))
+
+
+class RateLimited(Exception):
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(retry_after_seconds)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class RateLimiter:
+    def __init__(self, storage_uri: str) -> None:
+        uri = storage_uri if storage_uri.startswith("async+") else f"async+{storage_uri}"
+        # redis-py (a dependency of ours already) rather than the default coredis client.
+        options = {"implementation": "redispy"} if "redis" in uri.split("://")[0] else {}
+        self._limiter = MovingWindowRateLimiter(storage_from_string(uri, **options))
+
+    async def check(self, limit: Limit, key: str) -> None:
+        """RateLimited if `key` has used up `limit`; counts nothing."""
+        if not await self._limiter.test(limit.item, limit.name, key):
+            stats = await self._limiter.get_window_stats(limit.item, limit.name, key)
+            raise RateLimited(max(1, math.ceil(stats.reset_time - time.time())))
+
+    async def count(self, limit: Limit, key: str) -> None:
+        """Count one attempt (a failure) against `key`."""
+        await self._limiter.hit(limit.item, limit.name, key)
+
+    async def clear(self, limit: Limit, key: str) -> None:
+        await self._limiter.clear(limit.item, limit.name, key)

@@ -1,0 +1,283 @@
+"""Pseudonymous accounts: joining, signing in, recovery, passphrases, deletion.
+
+Stretching a passphrase is slow on purpose (argon2id), so it runs in a thread,
+off the event loop, and before any transaction opens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from argon2 import Parameters
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from anonymity.wrapping import (
+    Stretched,
+    WrongSecret,
+    check,
+    keyed_hash,
+    new_personal_key,
+    stretch,
+    unwrap,
+    wrap,
+)
+from governance.errors import (
+    AccountSuspended,
+    InviteNotUsable,
+    PassphrasesDiffer,
+    PassphraseTooShort,
+    PseudonymInvalid,
+    PseudonymTaken,
+    WrongCredentials,
+)
+from governance.models import (
+    Invite,
+    InviteState,
+    Person,
+    RecoveryCode,
+    RoleGrant,
+    Session,
+    Suspension,
+)
+
+PSEUDONYM_MIN = 2
+PSEUDONYM_MAX = 40
+RECOVERY_CODE_COUNT = 10
+
+
+@dataclass(frozen=True)
+class Secrets:
+    """What account functions need from the key directory and settings."""
+
+    lookup_key: bytes  # keyed hashes of invite and recovery codes
+    profile: Parameters  # argon2id cost
+    passphrase_min_length: int
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    person: Person
+    personal_key: bytes
+
+
+@dataclass(frozen=True)
+class Joined(SignedIn):
+    recovery_codes: list[str]
+
+
+def clean_pseudonym(text: str) -> tuple[str, str]:
+    """The pseudonym as shown, and its folded form for uniqueness; or PseudonymInvalid."""
+    shown = unicodedata.normalize("NFC", text.strip())
+    if not shown:
+        raise PseudonymInvalid("empty")
+    if any(
+        unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") for char in shown
+    ):
+        raise PseudonymInvalid("characters")
+    if len(shown) < PSEUDONYM_MIN:
+        raise PseudonymInvalid("short")
+    if len(shown) > PSEUDONYM_MAX:
+        raise PseudonymInvalid("long")
+    folded = unicodedata.normalize("NFKC", shown).casefold()
+    return shown, " ".join(folded.split())
+
+
+def check_new_passphrase(passphrase: str, confirmation: str, minimum: int) -> None:
+    if len(passphrase) < minimum:
+        raise PassphraseTooShort(minimum)
+    if passphrase != confirmation:
+        raise PassphrasesDiffer
+
+
+def new_code() -> str:
+    """A high-entropy code (80 bits) a person can read aloud or copy: XXXX-XXXX-XXXX-XXXX."""
+    raw = base64.b32encode(secrets.token_bytes(10)).decode()
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
+def normalise_code(text: str) -> str:
+    compact = "".join(char for char in text.upper() if char.isalnum())
+    return "-".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
+def code_wrapping_key(code: str) -> bytes:
+    # Codes carry 80 random bits, so a plain hash is enough to make a key of them.
+    return hashlib.sha256(b"chorus:recovery-code:" + code.encode()).digest()
+
+
+async def _stretch(passphrase: str, profile: Parameters) -> tuple[Stretched, bytes]:
+    return await asyncio.to_thread(stretch, passphrase, profile)
+
+
+async def _check(passphrase: str, stored: Stretched) -> bytes:
+    return await asyncio.to_thread(check, passphrase, stored)
+
+
+def _recovery_rows(
+    person: Person, personal_key: bytes, lookup_key: bytes
+) -> tuple[list[RecoveryCode], list[str]]:
+    codes = [new_code() for _ in range(RECOVERY_CODE_COUNT)]
+    rows = [
+        RecoveryCode(
+            person=person,
+            lookup=keyed_hash(lookup_key, code),
+            wrapped_key=wrap(personal_key, code_wrapping_key(code)),
+        )
+        for code in codes
+    ]
+    return rows, codes
+
+
+async def find_invite(code: str, secrets_: Secrets) -> Invite:
+    invite = await Invite.get_or_none(lookup=keyed_hash(secrets_.lookup_key, normalise_code(code)))
+    if invite is None:
+        raise InviteNotUsable("unknown")
+    if invite.state == InviteState.USED:
+        raise InviteNotUsable("used")
+    if invite.state == InviteState.REVOKED:
+        raise InviteNotUsable("revoked")
+    if invite.expires_at <= datetime.now(UTC):
+        raise InviteNotUsable("expired")
+    return invite
+
+
+async def join(
+    invite_code: str, pseudonym: str, passphrase: str, confirmation: str, secrets_: Secrets
+) -> Joined:
+    """Redeem an invite: a new pseudonymous account, its role, and 10 recovery codes."""
+    shown, folded = clean_pseudonym(pseudonym)
+    check_new_passphrase(passphrase, confirmation, secrets_.passphrase_min_length)
+    await find_invite(invite_code, secrets_)
+    if await Person.exists(pseudonym_key=folded):
+        raise PseudonymTaken
+    stored, wrapping_key = await _stretch(passphrase, secrets_.profile)
+    personal_key = new_personal_key()
+    lookup = keyed_hash(secrets_.lookup_key, normalise_code(invite_code))
+    try:
+        async with in_transaction():
+            # Claim the invite first, atomically: of two people racing, one wins.
+            claimed = await Invite.filter(lookup=lookup, state=InviteState.OPEN).update(
+                state=InviteState.USED, created_by_id=None
+            )
+            if claimed != 1:
+                raise InviteNotUsable("used")
+            invite = await Invite.get(lookup=lookup)
+            person = await Person.create(
+                pseudonym=shown,
+                pseudonym_key=folded,
+                passphrase=stored.encode(),
+                wrapped_key=wrap(personal_key, wrapping_key),
+            )
+            await RoleGrant.create(person=person, role=invite.role)
+            rows, codes = _recovery_rows(person, personal_key, secrets_.lookup_key)
+            await RecoveryCode.bulk_create(rows)
+    except IntegrityError as error:
+        raise PseudonymTaken from error
+    return Joined(person, personal_key, codes)
+
+
+async def sign_in(pseudonym: str, passphrase: str, secrets_: Secrets) -> SignedIn:
+    try:
+        _, folded = clean_pseudonym(pseudonym)
+    except PseudonymInvalid as error:
+        raise WrongCredentials from error
+    person = await Person.get_or_none(pseudonym_key=folded)
+    if person is None:
+        # Spend the same time as a real check, so timing does not reveal who has an account.
+        await _stretch(passphrase, secrets_.profile)
+        raise WrongCredentials
+    try:
+        wrapping_key = await _check(passphrase, Stretched.decode(person.passphrase))
+        personal_key = unwrap(person.wrapped_key, wrapping_key)
+    except WrongSecret as error:
+        raise WrongCredentials from error
+    await raise_if_suspended(person)
+    return SignedIn(person, personal_key)
+
+
+async def raise_if_suspended(person: Person) -> None:
+    suspension = await Suspension.filter(person=person, active=True).first()
+    if suspension is not None:
+        raise AccountSuspended(suspension.reason)
+
+
+async def recover(
+    pseudonym: str, code: str, passphrase: str, confirmation: str, secrets_: Secrets
+) -> Joined:
+    """Sign in with a recovery code and set a new passphrase; the code is used up.
+
+    Every other session ends, in case someone else knew the old passphrase.
+    Returns the remaining codes' count through `recovery_codes` being empty.
+    """
+    try:
+        _, folded = clean_pseudonym(pseudonym)
+    except PseudonymInvalid as error:
+        raise WrongCredentials from error
+    check_new_passphrase(passphrase, confirmation, secrets_.passphrase_min_length)
+    code = normalise_code(code)
+    row = await RecoveryCode.get_or_none(
+        lookup=keyed_hash(secrets_.lookup_key, code), person__pseudonym_key=folded
+    ).prefetch_related("person")
+    if row is None:
+        raise WrongCredentials
+    try:
+        personal_key = unwrap(row.wrapped_key, code_wrapping_key(code))
+    except WrongSecret as error:
+        raise WrongCredentials from error
+    person = row.person
+    stored, wrapping_key = await _stretch(passphrase, secrets_.profile)
+    async with in_transaction():
+        if await RecoveryCode.filter(id=row.id).delete() != 1:
+            raise WrongCredentials
+        person.passphrase = stored.encode()
+        person.wrapped_key = wrap(personal_key, wrapping_key)
+        await person.save(update_fields=["passphrase", "wrapped_key"])
+        await Session.filter(person=person).delete()
+    await raise_if_suspended(person)
+    return Joined(person, personal_key, [])
+
+
+async def change_passphrase(
+    person: Person, current: str, new: str, confirmation: str, secrets_: Secrets
+) -> None:
+    """A new passphrase; the personal key stays the same, wrapped anew."""
+    try:
+        old_key = await _check(current, Stretched.decode(person.passphrase))
+    except WrongSecret as error:
+        raise WrongCredentials from error
+    check_new_passphrase(new, confirmation, secrets_.passphrase_min_length)
+    personal_key = unwrap(person.wrapped_key, old_key)
+    stored, wrapping_key = await _stretch(new, secrets_.profile)
+    person.passphrase = stored.encode()
+    person.wrapped_key = wrap(personal_key, wrapping_key)
+    await person.save(update_fields=["passphrase", "wrapped_key"])
+
+
+async def replace_recovery_codes(
+    person: Person, personal_key: bytes, secrets_: Secrets
+) -> list[str]:
+    rows, codes = _recovery_rows(person, personal_key, secrets_.lookup_key)
+    async with in_transaction():
+        await RecoveryCode.filter(person=person).delete()
+        await RecoveryCode.bulk_create(rows)
+    return codes
+
+
+async def remaining_recovery_codes(person: Person) -> int:
+    return await RecoveryCode.filter(person=person).count()
+
+
+async def delete_account(person: Person, passphrase: str) -> None:
+    """Remove the account and everything tied to it; anonymous votes and feedback stay counted."""
+    try:
+        await _check(passphrase, Stretched.decode(person.passphrase))
+    except WrongSecret as error:
+        raise WrongCredentials from error
+    await person.delete()

@@ -1,0 +1,94 @@
+"""Reading account forms and turning named errors into translated messages.
+
+Every message says how to fix the problem. Errors map to the field they
+belong to, so the page shows each next to its field and in the summary.
+"""
+
+from __future__ import annotations
+
+import math
+
+from starlette.datastructures import FormData
+
+from chorus.i18n import _
+from chorus.ratelimit import RateLimited
+from governance.errors import (
+    AccountSuspended,
+    InviteNotAllowed,
+    InviteNotUsable,
+    PassphrasesDiffer,
+    PassphraseTooShort,
+    PseudonymInvalid,
+    PseudonymTaken,
+    WrongCredentials,
+)
+
+FieldErrors = dict[str, str]
+
+
+def text(form: FormData, name: str, limit: int = 500) -> str:
+    value = form.get(name)
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def wait_message(seconds: int) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return _("Too many tries. Wait %(minutes)s minutes, then try again.", minutes=minutes)
+
+
+def pseudonym_message(error: PseudonymInvalid) -> str:
+    return {
+        "empty": _("Enter a name to be known by."),
+        "short": _("Your name must be at least 2 characters long."),
+        "long": _("Your name must be 40 characters or fewer."),
+        "characters": _("Your name can use letters, numbers, spaces and punctuation only."),
+    }[error.problem]
+
+
+def invite_message(error: InviteNotUsable) -> str:
+    return {
+        "unknown": _("We did not find that invite code. Check it and try again."),
+        "used": _("That invite code was already used. Ask for a new one."),
+        "expired": _("That invite code has expired. Ask for a new one."),
+        "revoked": _("That invite code was cancelled. Ask for a new one."),
+    }[error.why]
+
+
+def field_errors(error: Exception, *, credentials_field: str = "pseudonym") -> FieldErrors:
+    """The field each named error belongs to, with a message that says how to fix it."""
+    if isinstance(error, PseudonymInvalid):
+        return {"pseudonym": pseudonym_message(error)}
+    if isinstance(error, PseudonymTaken):
+        return {"pseudonym": _("That name is taken. Choose another one.")}
+    if isinstance(error, PassphraseTooShort):
+        return {
+            "passphrase": _(
+                "Your passphrase must be at least %(minimum)s characters. "
+                "Try 3 or 4 words you will remember.",
+                minimum=error.minimum,
+            )
+        }
+    if isinstance(error, PassphrasesDiffer):
+        return {"confirmation": _("The two passphrases are not the same. Type them again.")}
+    if isinstance(error, InviteNotUsable):
+        return {"invite_code": invite_message(error)}
+    if isinstance(error, InviteNotAllowed):
+        return {"role": _("You cannot create that kind of invite.")}
+    if isinstance(error, WrongCredentials):
+        messages = {
+            "pseudonym": _("The name or passphrase is not right. Check both and try again."),
+            "code": _("The name or recovery code is not right. Check both and try again."),
+            "current": _("That is not your current passphrase. Try again."),
+        }
+        return {credentials_field: messages[credentials_field]}
+    if isinstance(error, RateLimited):
+        return {credentials_field: wait_message(error.retry_after_seconds)}
+    if isinstance(error, AccountSuspended):
+        return {
+            credentials_field: _(
+                "Your account is paused for safety. The reason given was: %(reason)s "
+                "The complaints committee will review this.",
+                reason=error.reason,
+            )
+        }
+    raise error

@@ -1,0 +1,79 @@
+"""Invites: the only way in. Single use, expiring, revocable.
+
+The invite row knows who created it only while it is open; using it forgets
+that, and keeps nothing that says who joined with it. Only a count of invites
+per creator remains, for the charter's limit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from anonymity.wrapping import keyed_hash
+from governance.accounts import new_code
+from governance.charter import Charter
+from governance.errors import InviteNotAllowed
+from governance.models import Invite, InviteState, Person, Role
+
+
+@dataclass(frozen=True)
+class NewInvite:
+    invite: Invite
+    code: str  # shown once to its creator, never stored
+
+
+def may_invite(roles: set[Role], charter: Charter, invites_created: int) -> bool:
+    if Role.LEAD in roles or Role.STEWARD in roles:
+        return True
+    if Role.MEMBER in roles and charter.who_may_invite == "members":
+        return invites_created < charter.invites_per_member
+    return False
+
+
+def roles_one_may_invite(roles: set[Role]) -> list[Role]:
+    """Leads and stewards invite any role; members invite members."""
+    if Role.LEAD in roles or Role.STEWARD in roles:
+        return [role for role in Role if role != Role.STEWARD or Role.STEWARD in roles]
+    return [Role.MEMBER]
+
+
+async def create_invite(
+    creator: Person | None,
+    role: Role,
+    charter: Charter,
+    lookup_key: bytes,
+    creator_roles: set[Role] | None = None,
+    now: datetime | None = None,
+) -> NewInvite:
+    """Create an invite; `creator` None is the command line (a steward at the console)."""
+    if creator is not None:
+        roles = creator_roles or set()
+        if not may_invite(roles, charter, creator.invites_created):
+            raise InviteNotAllowed
+        if role not in roles_one_may_invite(roles):
+            raise InviteNotAllowed
+    code = new_code()
+    expires = (now or datetime.now(UTC)) + timedelta(days=charter.invite_valid_days)
+    async with in_transaction():
+        invite = await Invite.create(
+            lookup=keyed_hash(lookup_key, code), role=role, expires_at=expires, created_by=creator
+        )
+        if creator is not None:
+            await Person.filter(id=creator.id).update(invites_created=F("invites_created") + 1)
+    return NewInvite(invite, code)
+
+
+async def revoke_invite(invite_id: str) -> bool:
+    """Revoke an open invite; a used one cannot be, as nothing ties it to anyone."""
+    revoked = await Invite.filter(id=invite_id, state=InviteState.OPEN).update(
+        state=InviteState.REVOKED, created_by_id=None
+    )
+    return revoked == 1
+
+
+async def list_invites() -> list[Invite]:
+    return await Invite.all().order_by("expires_at")

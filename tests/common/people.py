@@ -1,0 +1,47 @@
+"""Factories for people: each test says only who it needs."""
+
+from __future__ import annotations
+
+import httpx
+from starlette.applications import Starlette
+
+from governance.accounts import Joined, Secrets, join
+from governance.charter import Charter
+from governance.invites import create_invite
+from governance.models import Role
+from tests.common.forms import csrf_token
+
+PASSPHRASE = "correct horse battery staple"
+
+
+def secrets_of(app: Starlette) -> Secrets:
+    found: Secrets = app.state.account_secrets
+    return found
+
+
+async def invite_code(app: Starlette, role: Role = Role.MEMBER) -> str:
+    created = await create_invite(None, role, Charter(), secrets_of(app).lookup_key)
+    return created.code
+
+
+async def make_person(
+    app: Starlette, pseudonym: str, *roles: Role, passphrase: str = PASSPHRASE
+) -> Joined:
+    from governance.models import RoleGrant
+
+    first, *more = roles or (Role.MEMBER,)
+    joined = await join(
+        await invite_code(app, first), pseudonym, passphrase, passphrase, secrets_of(app)
+    )
+    for role in more:
+        await RoleGrant.create(person=joined.person, role=role)
+    return joined
+
+
+async def sign_in(
+    client: httpx.AsyncClient, pseudonym: str, passphrase: str = PASSPHRASE
+) -> httpx.Response:
+    token = csrf_token(await client.get("/sign-in"))
+    return await client.post(
+        "/sign-in", data={"csrf_token": token, "pseudonym": pseudonym, "passphrase": passphrase}
+    )
