@@ -25,6 +25,7 @@ from chorus.ratelimit import RateLimiter
 from chorus.rendering import Renderer, StaticAssets
 from chorus.sessions import SessionMiddleware
 from chorus.settings import Settings
+from governance import jobs as governance_jobs
 from governance import routes as governance_routes
 from governance.accounts import Secrets
 from governance.models import ROLE_NAMES
@@ -35,7 +36,7 @@ def all_routes() -> list[BaseRoute]:
 
 
 def all_jobs(settings: Settings) -> list[PeriodicJob]:
-    return [*shell_jobs(settings)]
+    return [*shell_jobs(settings), *governance_jobs.jobs]
 
 
 class Chorus(Starlette):

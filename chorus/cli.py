@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ from chorus.database import DatabaseNotMigrated, check_migrated, migrate
 from chorus.keys import KeyDirectoryError, init_key_directory, load_keys
 from chorus.logs import configure_logging
 from chorus.settings import Settings, SettingsError
+from governance.accounts import Secrets
+from governance.models import Role
 
 DEMO_DIRECTORY = Path("var/demo")
 
@@ -64,7 +67,64 @@ def _parser() -> argparse.ArgumentParser:
 
     worker = commands.add_parser("worker", help="run scheduled jobs (PostgreSQL)")
     worker.set_defaults(handler=cmd_worker)
+
+    steward = commands.add_parser(
+        "create-steward", help="print an invite code for the first steward of a new network"
+    )
+    steward.set_defaults(handler=cmd_create_steward)
+
+    invite = commands.add_parser("invite", help="print an invite code for a role")
+    invite.add_argument("--role", required=True, choices=[role.value for role in Role])
+    invite.set_defaults(handler=cmd_invite)
     return parser
+
+
+def cmd_create_steward(settings: Settings, args: argparse.Namespace) -> int:
+    args.role = Role.STEWARD.value
+    return cmd_invite(settings, args)
+
+
+def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
+    from governance.charter import current_charter
+    from governance.invites import create_invite
+
+    async def make() -> tuple[str, str]:
+        async with _orm(settings):
+            charter = await current_charter()
+            created = await create_invite(
+                None, Role(args.role), charter, _account_secrets(settings).lookup_key
+            )
+            return created.code, created.invite.expires_at.date().isoformat()
+
+    _check_ready(settings)
+    code, expires = asyncio.run(make())
+    print(f"Invite code for the role {args.role!r} (single use, valid until {expires}):")
+    print(f"  {code}")
+    print("Give it to the person in a safe way; they join at /join. It is shown only now.")
+    return 0
+
+
+def _account_secrets(settings: Settings) -> Secrets:
+    from anonymity.wrapping import PROFILES
+    from chorus.csrf import derive_key
+
+    keys = load_keys(settings.key_directory, settings.key_values)
+    return Secrets(
+        lookup_key=derive_key(keys.app_secret, "lookup"),
+        profile=PROFILES[settings.passphrase_profile],
+        passphrase_min_length=settings.passphrase_min_length,
+    )
+
+
+@contextlib.asynccontextmanager
+async def _orm(settings: Settings) -> AsyncIterator[None]:
+    from tortoise.context import TortoiseContext
+
+    from chorus.database import tortoise_config
+
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=tortoise_config(settings))
+        yield
 
 
 def cmd_keys_init(settings: Settings, args: argparse.Namespace) -> int:
@@ -101,9 +161,25 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         settings = settings.with_changes(worker_in_process=True)
     init_key_directory(settings.key_directory)
     asyncio.run(migrate(settings))
+    asyncio.run(_seed_demo(settings))
     print(f"Chorus demo: open http://{args.host}:{args.port}/ (stop with Ctrl+C)", flush=True)
     _run_server(settings, args.host, args.port, 1)
     return 0
+
+
+async def _seed_demo(settings: Settings) -> None:
+    from governance.demo import DEMO_PASSPHRASE, seed_demo_network
+
+    async with _orm(settings):
+        made = await seed_demo_network(_account_secrets(settings))
+    if made:
+        print("Demo network created. Sign in at /sign-in as any of these people,")
+        print(f"each with the passphrase: {DEMO_PASSPHRASE}")
+        for pseudonym, roles in made:
+            print(f"  {pseudonym:<8} {', '.join(role.value for role in roles)}")
+    else:
+        print("Demo network already set up (delete var/demo/ to start again).")
+        print(f"Every demo person's passphrase is: {DEMO_PASSPHRASE}")
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:

@@ -107,7 +107,10 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def _(message: str, **values: object) -> str:
-    """Translate and fill in named values, as templates do: _("In %(minutes)s minutes", minutes=5)."""
+    """Translate and fill in named values, as templates do.
+
+    _("Wait %(minutes)s minutes", minutes=5)
+    """
     text = gettext(message)
     return text % values if values else text
 

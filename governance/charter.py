@@ -62,3 +62,24 @@ async def set_charter_value(name: str, value: object) -> None:
     if name not in {field.name for field in fields(Charter)}:
         raise KeyError(name)
     await CharterValue.update_or_create(name=name, defaults={"value": value})
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One charter setting as the public page shows it (texts untranslated until shown)."""
+
+    name: str
+    description: str
+    value: object
+    # The words for a word value ("leads" -> "Leads only"); None for numbers.
+    words: str | None
+
+
+def settings_of(charter: Charter) -> list[Setting]:
+    """Every setting of the charter, in the order the charter lists them."""
+    shown = []
+    for field in fields(Charter):
+        value = getattr(charter, field.name)
+        words = VALUE_WORDS.get(value) if isinstance(value, str) else None
+        shown.append(Setting(field.name, DESCRIPTIONS[field.name], value, words))
+    return shown

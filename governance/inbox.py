@@ -63,3 +63,8 @@ async def mark_read(person: Person, notice_id: int) -> bool:
 
 async def delete_notice(person: Person, notice_id: int) -> bool:
     return await Notice.filter(person=person, id=notice_id).delete() == 1
+
+
+def title_of(kind: str) -> str:
+    """The untranslated title of a kind of notice; a kind no longer known reads as plain news."""
+    return TITLES.get(kind, TITLES["news"])

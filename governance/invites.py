@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
@@ -16,7 +17,7 @@ from tortoise.transactions import in_transaction
 from anonymity.wrapping import keyed_hash
 from governance.accounts import new_code
 from governance.charter import Charter
-from governance.errors import InviteNotAllowed
+from governance.errors import GovernanceError, InviteNotAllowed
 from governance.models import Invite, InviteState, Person, Role
 
 
@@ -34,11 +35,40 @@ def may_invite(roles: set[Role], charter: Charter, invites_created: int) -> bool
     return False
 
 
+class InviteNotRevocable(GovernanceError):
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why  # "used" or "revoked"
+
+
+# Never given by invite: the complaints committee is elected by members, not appointed
+# by the leads whose suspensions it reviews.
+NOT_BY_INVITE = frozenset({Role.COMMITTEE})
+
+
 def roles_one_may_invite(roles: set[Role]) -> list[Role]:
-    """Leads and stewards invite any role; members invite members."""
+    """Leads and stewards invite any role (stewards only by stewards); members invite members."""
     if Role.LEAD in roles or Role.STEWARD in roles:
-        return [role for role in Role if role != Role.STEWARD or Role.STEWARD in roles]
+        return [
+            role
+            for role in Role
+            if role not in NOT_BY_INVITE and (role != Role.STEWARD or Role.STEWARD in roles)
+        ]
     return [Role.MEMBER]
+
+
+def invites_left(invites_created: int, charter: Charter) -> int:
+    """How many more invites a member may create under the charter."""
+    if charter.who_may_invite != "members":
+        return 0
+    return max(0, charter.invites_per_member - invites_created)
+
+
+def invite_status(invite: Invite, now: datetime | None = None) -> str:
+    """"open", "expired", "used" or "revoked": an open invite past its date is expired."""
+    if invite.state == InviteState.OPEN and invite.expires_at <= (now or datetime.now(UTC)):
+        return "expired"
+    return invite.state.value
 
 
 async def create_invite(
@@ -77,3 +107,19 @@ async def revoke_invite(invite_id: str) -> bool:
 
 async def list_invites() -> list[Invite]:
     return await Invite.all().order_by("expires_at")
+
+
+async def invites_newest_first() -> list[Invite]:
+    """Every invite, latest expiry (so newest) first: its role, state and date, nothing more."""
+    return await Invite.all().order_by("-expires_at", "id")
+
+
+async def revoke_open_invite(invite_id: UUID) -> bool:
+    """Revoke an open invite. False when there is no such invite; InviteNotRevocable
+    (with the reason) when it was already used or revoked."""
+    if await revoke_invite(str(invite_id)):
+        return True
+    invite = await Invite.get_or_none(id=invite_id)
+    if invite is None:
+        return False
+    raise InviteNotRevocable(invite.state.value)

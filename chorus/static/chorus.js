@@ -41,6 +41,20 @@
   });
   document.addEventListener("mousedown", function () { presses = []; });
 
+  /* Idle sessions end after 30 minutes (server side). Warn at 25, with a way
+     to stay signed in; at 30, go to the sign-in page rather than show stale data. */
+  var idleWarning = document.getElementById("idle-warning");
+  if (idleWarning) {
+    window.setTimeout(function () {
+      idleWarning.hidden = false;
+      var stay = idleWarning.querySelector("button");
+      if (stay) { stay.focus(); }
+    }, 25 * 60 * 1000);
+    window.setTimeout(function () {
+      window.location.replace("/sign-in");
+    }, 30 * 60 * 1000);
+  }
+
   /* Error summaries take focus, so screen readers announce them first. */
   var summary = document.querySelector("[data-error-summary]");
   if (summary) { summary.focus(); }

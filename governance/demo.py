@@ -1,0 +1,33 @@
+"""A small demo network: one person in each role, with a passphrase printed for all."""
+
+from __future__ import annotations
+
+from governance.accounts import Secrets, join
+from governance.charter import Charter
+from governance.invites import create_invite
+from governance.models import Person, Role, RoleGrant
+
+DEMO_PASSPHRASE = "chorus demo passphrase"  # noqa: S105 (printed for the demo on purpose)
+
+DEMO_PEOPLE: list[tuple[str, tuple[Role, ...]]] = [
+    ("Amina", (Role.MEMBER,)),
+    ("Bao", (Role.MEMBER,)),
+    ("Carmen", (Role.MEMBER, Role.COMMITTEE)),
+    ("Dara", (Role.ALLY,)),
+    ("Esi", (Role.LEAD, Role.MEMBER)),
+    ("Farid", (Role.PROVIDER,)),
+    ("Gus", (Role.STEWARD,)),
+]
+
+
+async def seed_demo_network(secrets_: Secrets) -> list[tuple[str, tuple[Role, ...]]]:
+    """Create the demo people unless the network already has someone; returns who was made."""
+    if await Person.exists():
+        return []
+    charter = Charter()
+    for pseudonym, (first, *more) in DEMO_PEOPLE:
+        invite = await create_invite(None, first, charter, secrets_.lookup_key)
+        joined = await join(invite.code, pseudonym, DEMO_PASSPHRASE, DEMO_PASSPHRASE, secrets_)
+        for role in more:
+            await RoleGrant.create(person=joined.person, role=role)
+    return DEMO_PEOPLE

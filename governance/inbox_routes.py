@@ -1,0 +1,108 @@
+"""The inbox page: a person's own notices, to read, mark as read and delete.
+
+Both actions are plain forms (POST, then back to the inbox). With htmx, the
+same forms swap the list in place: the route renders the page's `notices`
+block alone, with a short status message that takes focus.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from babel.dates import format_date
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from chorus.auth import signed_in
+from chorus.i18n import N_, _, current_language
+from chorus.rendering import render
+from chorus.sessions import CurrentPerson
+from governance import inbox
+from governance.models import Notice
+
+# What the page says after each action (no JavaScript: through ?done=...).
+DONE = {
+    "read": N_("The notice is marked as read."),
+    "deleted": N_("The notice is deleted."),
+}
+
+
+@dataclass(frozen=True)
+class ShownNotice:
+    id: int
+    title: str  # untranslated; the template translates it
+    sent_on: date
+    date: str  # in the reader's language
+    link: str
+    is_read: bool
+
+
+def shown_date(day: date) -> str:
+    return format_date(day, format="long", locale=current_language())
+
+
+def local_link(link: str) -> str:
+    """Only links inside Chorus are shown: a notice never sends anyone elsewhere."""
+    return link if link.startswith("/") and not link.startswith("//") and "\\" not in link else ""
+
+
+def wants_fragment(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def shown(notice: Notice) -> ShownNotice:
+    return ShownNotice(
+        id=notice.id,
+        title=inbox.title_of(notice.kind),
+        sent_on=notice.sent_on,
+        date=shown_date(notice.sent_on),
+        link=local_link(notice.link),
+        is_read=notice.is_read,
+    )
+
+
+async def inbox_page(request: Request, person: CurrentPerson, done: str | None) -> Response:
+    notices = [shown(notice) for notice in await inbox.notices_for(person.person)]
+    message = _(DONE[done]) if done in DONE else ""
+    return render(
+        request,
+        "governance/inbox.html",
+        {"notices": notices, "message": message, "fragment": wants_fragment(request)},
+        block="notices",
+    )
+
+
+@signed_in()
+async def show_inbox(request: Request, person: CurrentPerson) -> Response:
+    return await inbox_page(request, person, request.query_params.get("done"))
+
+
+async def after_action(request: Request, person: CurrentPerson, done: str) -> Response:
+    if wants_fragment(request):
+        return await inbox_page(request, person, done)
+    return RedirectResponse(f"/inbox?done={done}", status_code=303)
+
+
+@signed_in()
+async def mark_read(request: Request, person: CurrentPerson) -> Response:
+    # Someone else's notice is "not found", exactly like one that does not exist.
+    if not await inbox.mark_read(person.person, request.path_params["notice_id"]):
+        raise HTTPException(404)
+    return await after_action(request, person, "read")
+
+
+@signed_in()
+async def delete_notice(request: Request, person: CurrentPerson) -> Response:
+    if not await inbox.delete_notice(person.person, request.path_params["notice_id"]):
+        raise HTTPException(404)
+    return await after_action(request, person, "deleted")
+
+
+routes = [
+    Route("/inbox", show_inbox, name="inbox"),
+    Route("/inbox/{notice_id:int}/read", mark_read, methods=["POST"], name="notice_read"),
+    Route("/inbox/{notice_id:int}/delete", delete_notice, methods=["POST"], name="notice_delete"),
+]

@@ -1,0 +1,117 @@
+"""A lead's safety powers over accounts: pausing one at once, closing one on request.
+
+A suspension ends every session of the person at once and waits for the
+complaints committee's review; the person sees the reason when they try to
+sign in. Closing removes an account whose owner asked for it and can no
+longer sign in (passphrase and codes lost). The suspension row holds the
+person, the reason and the state of the review; which lead suspended is not
+recorded (the table has no column for it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from tortoise.transactions import in_transaction
+
+from governance.errors import GovernanceError
+from governance.models import Person, Role, Suspension
+from governance.sessions import end_all_sessions
+
+REASON_MAX = 1000
+PAGE_SIZE = 50
+
+
+class ReasonInvalid(GovernanceError):
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem  # "empty" or "long"
+
+
+class NotOnYourself(GovernanceError):
+    """A lead cannot suspend or close their own account here."""
+
+
+class AlreadySuspended(GovernanceError):
+    pass
+
+
+class RequestNotConfirmed(GovernanceError):
+    """Closing needs the lead to confirm that the person asked for it."""
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """What the people page shows of someone: there is nothing else to show."""
+
+    id: UUID
+    pseudonym: str
+    roles: list[Role]
+    suspended: bool
+
+
+def clean_reason(text: str) -> str:
+    reason = text.strip()
+    if not reason:
+        raise ReasonInvalid("empty")
+    if len(reason) > REASON_MAX:
+        raise ReasonInvalid("long")
+    return reason
+
+
+async def people_page(page: int = 1) -> tuple[list[PersonRow], bool]:
+    """One page of people by pseudonym, and whether there is a page after it."""
+    people = (
+        await Person.all()
+        .order_by("pseudonym_key")
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE + 1)
+        .prefetch_related("roles")
+    )
+    ids = [person.id for person in people[:PAGE_SIZE]]
+    suspended = set(
+        await Suspension.filter(person_id__in=ids, active=True).values_list("person_id", flat=True)
+    )
+    rows = [
+        PersonRow(
+            id=person.id,
+            pseudonym=person.pseudonym,
+            roles=sorted(grant.role for grant in person.roles),
+            suspended=person.id in suspended,
+        )
+        for person in people[:PAGE_SIZE]
+    ]
+    return rows, len(people) > PAGE_SIZE
+
+
+async def find_person(person_id: UUID) -> Person | None:
+    return await Person.get_or_none(id=person_id)
+
+
+async def is_suspended(person: Person) -> bool:
+    return await Suspension.exists(person=person, active=True)
+
+
+async def suspend(person: Person, reason: str, by: Person) -> Suspension:
+    """Pause `person`'s account for safety: every session ends now, the committee reviews."""
+    cleaned = clean_reason(reason)
+    if person.id == by.id:
+        raise NotOnYourself
+    async with in_transaction():
+        # Locks the person's row on PostgreSQL, so two leads cannot suspend twice at once.
+        await Person.filter(id=person.id).select_for_update().first()
+        if await Suspension.exists(person=person, active=True):
+            raise AlreadySuspended
+        suspension = await Suspension.create(person=person, reason=cleaned)
+        await end_all_sessions(person)
+    return suspension
+
+
+async def close_account(person: Person, by: Person, *, asked: bool) -> None:
+    """Remove the account of someone who asked for it; their roles, inbox and sessions go too."""
+    if person.id == by.id:
+        raise NotOnYourself
+    if not asked:
+        raise RequestNotConfirmed
+    await person.delete()
