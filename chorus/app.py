@@ -25,6 +25,7 @@ from chorus.ratelimit import RateLimiter
 from chorus.rendering import Renderer, StaticAssets
 from chorus.sessions import SessionMiddleware
 from chorus.settings import Settings
+from governance import charter_routes, inbox_routes, lead_routes
 from governance import jobs as governance_jobs
 from governance import routes as governance_routes
 from governance.accounts import Secrets
@@ -32,7 +33,13 @@ from governance.models import ROLE_NAMES
 
 
 def all_routes() -> list[BaseRoute]:
-    return [*pages.routes, *governance_routes.routes]
+    return [
+        *pages.routes,
+        *governance_routes.routes,
+        *lead_routes.routes,
+        *inbox_routes.routes,
+        *charter_routes.routes,
+    ]
 
 
 def all_jobs(settings: Settings) -> list[PeriodicJob]:
@@ -75,7 +82,7 @@ def create_app(settings: Settings) -> Chorus:
     app = Chorus(
         routes=all_routes(),
         middleware=[
-            Middleware(GZipMiddleware, minimum_size=500),
+            Middleware(GZipMiddleware, minimum_size=500, compresslevel=1),
             Middleware(LanguageMiddleware, catalogs=catalogs),
             Middleware(SessionMiddleware, cookie_key=cookie_key),
             Middleware(CSRFMiddleware, key=renderer.csrf_key, refuse=forbidden),

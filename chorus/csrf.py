@@ -45,8 +45,7 @@ def issue_token(key: bytes, binding: bytes = b"", now: float | None = None) -> s
     issued = int(time.time() if now is None else now).to_bytes(8, "big")
     raw = issued + _mac(key, binding, issued)
     pad = secrets.token_bytes(_RAW_BYTES)
-    masked = bytes(a ^ b for a, b in zip(pad, raw, strict=True))
-    return base64.urlsafe_b64encode(pad + masked).decode().rstrip("=")
+    return base64.urlsafe_b64encode(pad + _xor(pad, raw)).decode().rstrip("=")
 
 
 def token_is_valid(key: bytes, token: str, binding: bytes = b"", now: float | None = None) -> bool:
@@ -57,12 +56,16 @@ def token_is_valid(key: bytes, token: str, binding: bytes = b"", now: float | No
     if len(data) != 2 * _RAW_BYTES:
         return False
     pad, masked = data[:_RAW_BYTES], data[_RAW_BYTES:]
-    raw = bytes(a ^ b for a, b in zip(pad, masked, strict=True))
+    raw = _xor(pad, masked)
     issued, mac = raw[:8], raw[8:]
     if not hmac.compare_digest(mac, _mac(key, binding, issued)):
         return False
     age = (time.time() if now is None else now) - int.from_bytes(issued, "big")
     return -60 <= age <= MAX_AGE_SECONDS
+
+
+def _xor(a: bytes, b: bytes) -> bytes:
+    return (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).to_bytes(len(a), "big")
 
 
 def _mac(key: bytes, binding: bytes, issued: bytes) -> bytes:

@@ -15,7 +15,7 @@ import jinja2
 from jinja2_fragments.starlette import Jinja2Blocks
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, Response
 
 from chorus import i18n
 from chorus.csrf import binding_of, issue_token
@@ -23,6 +23,9 @@ from chorus.i18n import Catalogs
 from chorus.resources import static_directory, templates_directory
 
 IMMUTABLE = "public, max-age=31536000, immutable"
+# Stands for the CSRF token in pages rendered once for every visitor.
+TOKEN_SLOT = "\x00csrf-token\x00"  # noqa: S105 (a placeholder, replaced on every request)
+SHARED_PAGES = 512
 
 
 class StaticAssets:
@@ -75,8 +78,9 @@ class Renderer:
         )
         env.globals["static"] = assets.url
         self.templates = Jinja2Blocks(env=env)
+        self._shared: dict[tuple[str, object, str], str] = {}
 
-    def page_context(self, request: Request) -> dict[str, Any]:
+    def page_context(self, request: Request, csrf_token: str | None = None) -> dict[str, Any]:
         code = request.scope.get("state", {}).get("language", self.catalogs.default)
         language = self.catalogs.languages[code]
         return {
@@ -84,7 +88,7 @@ class Renderer:
             "lang": language.code,
             "dir": language.direction,
             "languages": list(self.catalogs.languages.values()),
-            "csrf_token": issue_token(self.csrf_key, binding_of(request.scope)),
+            "csrf_token": csrf_token or issue_token(self.csrf_key, binding_of(request.scope)),
             "exit_url": self.exit_url,
             "current_path": request.url.path,
             "person": request.scope.get("state", {}).get("person"),
@@ -100,8 +104,11 @@ class Renderer:
         block: str | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Response:
-        full = self.page_context(request) | dict(context or {})
         wants_fragment = block is not None and request.headers.get("hx-request") == "true"
+        state = request.scope.get("state", {})
+        if not context and not wants_fragment and state.get("person") is None:
+            return self._render_shared(request, name, status_code, headers)
+        full = self.page_context(request) | dict(context or {})
         return self.templates.TemplateResponse(
             request,
             name,
@@ -109,6 +116,27 @@ class Renderer:
             status_code=status_code,
             headers=dict(headers or {}),
             block_name=block if wants_fragment else None,
+        )
+
+    def _render_shared(
+        self, request: Request, name: str, status_code: int, headers: Mapping[str, str] | None
+    ) -> Response:
+        """A page that is the same for every visitor but for its CSRF token: rendered once.
+
+        Keyed by template, language and path; the token is put in fresh on every request.
+        """
+        key = (name, request.scope.get("state", {}).get("language"), request.url.path)
+        html = self._shared.get(key)
+        if html is None:
+            html = self.templates.get_template(name).render(
+                self.page_context(request, csrf_token=TOKEN_SLOT)
+            )
+            if len(self._shared) >= SHARED_PAGES:
+                self._shared.clear()  # bounded: odd paths (404s) cannot fill the memory
+            self._shared[key] = html
+        token = issue_token(self.csrf_key, binding_of(request.scope))
+        return HTMLResponse(
+            html.replace(TOKEN_SLOT, token), status_code=status_code, headers=dict(headers or {})
         )
 
 

@@ -7,8 +7,11 @@ work; until then only the defaults (and values set by a steward) apply.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, fields
 from typing import Any
+
+from tortoise.transactions import in_transaction
 
 from chorus.i18n import N_
 from governance.models import CharterValue
@@ -61,7 +64,14 @@ async def current_charter() -> Charter:
 async def set_charter_value(name: str, value: object) -> None:
     if name not in {field.name for field in fields(Charter)}:
         raise KeyError(name)
-    await CharterValue.update_or_create(name=name, defaults={"value": value})
+    # Written as JSON text: Tortoise's JSONField takes a str for JSON already encoded (so
+    # "members" alone would be refused), and decodes one given to the constructor.
+    encoded = json.dumps(value)
+    async with in_transaction():
+        if not await CharterValue.filter(name=name).update(value=encoded):
+            row = CharterValue(name=name)
+            row.value = encoded
+            await row.save()
 
 
 @dataclass(frozen=True)

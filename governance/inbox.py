@@ -45,7 +45,14 @@ async def send_to_role(role: Role, kind: str, link: str = "") -> int:
         f"SELECT person_id, {kind_}, {link_}, {read_}, {sent_} "
         f"FROM governance_role_grant WHERE role = {role_}"
     )
-    rows, _ = await connection.execute_query(query, [kind, link, False, today(), role.value])
+    values = [kind, link, False, today(), role.value]
+    if postgres:
+        # Tortoise reads an INSERT's row count from the wrong word of PostgreSQL's status
+        # ("INSERT 0 <count>"), so the statement counts its own rows: still one statement.
+        counted = f"WITH sent AS ({query} RETURNING 1) SELECT count(*) AS sent FROM sent"  # noqa: S608
+        _, found = await connection.execute_query(counted, values)
+        return int(found[0]["sent"])
+    rows, _ = await connection.execute_query(query, values)
     return int(rows)
 
 

@@ -23,6 +23,8 @@ from chorus.sessions import CurrentPerson
 from governance import inbox
 from governance.models import Notice
 
+MAX_ID = 2**31 - 1
+
 # What the page says after each action (no JavaScript: through ?done=...).
 DONE = {
     "read": N_("The notice is marked as read."),
@@ -86,17 +88,24 @@ async def after_action(request: Request, person: CurrentPerson, done: str) -> Re
     return RedirectResponse(f"/inbox?done={done}", status_code=303)
 
 
+def notice_id(request: Request) -> int:
+    found: int = request.path_params["notice_id"]
+    if found > MAX_ID:  # beyond the column's range: no such notice
+        raise HTTPException(404)
+    return found
+
+
 @signed_in()
 async def mark_read(request: Request, person: CurrentPerson) -> Response:
     # Someone else's notice is "not found", exactly like one that does not exist.
-    if not await inbox.mark_read(person.person, request.path_params["notice_id"]):
+    if not await inbox.mark_read(person.person, notice_id(request)):
         raise HTTPException(404)
     return await after_action(request, person, "read")
 
 
 @signed_in()
 async def delete_notice(request: Request, person: CurrentPerson) -> Response:
-    if not await inbox.delete_notice(person.person, request.path_params["notice_id"]):
+    if not await inbox.delete_notice(person.person, notice_id(request)):
         raise HTTPException(404)
     return await after_action(request, person, "deleted")
 

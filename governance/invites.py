@@ -65,7 +65,7 @@ def invites_left(invites_created: int, charter: Charter) -> int:
 
 
 def invite_status(invite: Invite, now: datetime | None = None) -> str:
-    """"open", "expired", "used" or "revoked": an open invite past its date is expired."""
+    """The invite's state, where an open invite past its date reads "expired"."""
     if invite.state == InviteState.OPEN and invite.expires_at <= (now or datetime.now(UTC)):
         return "expired"
     return invite.state.value

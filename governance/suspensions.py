@@ -95,7 +95,6 @@ async def is_suspended(person: Person) -> bool:
 
 async def suspend(person: Person, reason: str, by: Person) -> Suspension:
     """Pause `person`'s account for safety: every session ends now, the committee reviews."""
-    cleaned = clean_reason(reason)
     if person.id == by.id:
         raise NotOnYourself
     async with in_transaction():
@@ -103,6 +102,7 @@ async def suspend(person: Person, reason: str, by: Person) -> Suspension:
         await Person.filter(id=person.id).select_for_update().first()
         if await Suspension.exists(person=person, active=True):
             raise AlreadySuspended
+        cleaned = clean_reason(reason)
         suspension = await Suspension.create(person=person, reason=cleaned)
         await end_all_sessions(person)
     return suspension

@@ -30,6 +30,12 @@ def signed_in(status: int, visitors: int) -> dict[str, int]:
     return {"anonymous": visitors, **dict.fromkeys(SIGNED_IN, status)}
 
 
+def only(status: int, *roles: str, visitors: int) -> dict[str, int]:
+    """Reserved to `roles`; every other signed-in role is refused."""
+    row = {role: (status if role in roles else 403) for role in SIGNED_IN}
+    return {"anonymous": visitors, **row}
+
+
 # (method, path template) -> {role: status}
 MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/"): everyone(200),
@@ -53,6 +59,27 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/account/recovery-codes"): signed_in(200, visitors=403),
     ("GET", "/account/delete"): signed_in(200, visitors=303),
     ("POST", "/account/delete"): signed_in(400, visitors=403),
+    ("GET", "/lead/invites"): only(200, "lead", "steward", visitors=303),
+    ("POST", "/lead/invites"): only(400, "lead", "steward", visitors=403),
+    ("POST", "/lead/invites/{invite_id:uuid}/revoke"): only(404, "lead", "steward", visitors=403),
+    ("GET", "/invites"): only(303, "lead", "steward", visitors=303),
+    ("POST", "/invites"): only(303, "lead", "steward", visitors=403),
+    ("GET", "/lead/people"): only(200, "lead", visitors=303),
+    ("GET", "/lead/people/{person_id:uuid}/suspend"): only(404, "lead", visitors=303),
+    ("POST", "/lead/people/{person_id:uuid}/suspend"): only(404, "lead", visitors=403),
+    ("GET", "/lead/people/{person_id:uuid}/close"): only(404, "lead", visitors=303),
+    ("POST", "/lead/people/{person_id:uuid}/close"): only(404, "lead", visitors=403),
+    ("GET", "/inbox"): signed_in(200, visitors=303),
+    ("POST", "/inbox/{notice_id:int}/read"): signed_in(404, visitors=403),
+    ("POST", "/inbox/{notice_id:int}/delete"): signed_in(404, visitors=403),
+    ("GET", "/charter"): everyone(200),
+}
+
+# Concrete addresses for templates with parameters: well-formed, naming nothing that exists.
+EXAMPLES = {
+    "{invite_id:uuid}": "0b6f7f1e-8d0c-4f5e-9a51-3c2f6b7d9e10",
+    "{person_id:uuid}": "5d1c2a3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+    "{notice_id:int}": "999999",
 }
 
 # Form fields a POST needs to get past its first check (the token is always sent).
@@ -84,10 +111,13 @@ async def example_request(client: httpx.AsyncClient, method: str, template: str)
     if template == "/static/{digest}/{name:path}":
         css = page.text.split('rel="stylesheet" href="', 1)[1].split('"', 1)[0]
         return await client.get(css)
+    path = template
+    for parameter, value in EXAMPLES.items():
+        path = path.replace(parameter, value)
     if method == "POST":
         data = {"csrf_token": csrf_token(page), **FIELDS.get(template, {})}
-        return await client.post(template, data=data)
-    return await client.request(method, template)
+        return await client.post(path, data=data)
+    return await client.request(method, path)
 
 
 @pytest.mark.usefixtures("db")

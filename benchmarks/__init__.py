@@ -1,0 +1,1 @@
+"""Benchmarks: run one with `uv run python benchmarks/<name>.py` (or `make benchmark`)."""

@@ -1,0 +1,151 @@
+"""Seconds to send one notice to every member, with 100,000 members, on PostgreSQL.
+
+The script creates its own database on the server named by
+CHORUS_BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test),
+migrates it, and fills it straight with SQL: 100,000 people with fake
+pseudonyms and empty secrets, each with the member role. It then times
+`governance.inbox.send_to_role(Role.MEMBER, "news")` (one INSERT ... SELECT),
+emptying the notices between rounds, and drops the database at the end.
+Target: one send to every member within 10 seconds.
+
+    uv run python benchmarks/inbox_fanout.py [--members N] [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import secrets
+import statistics
+import sys
+import time
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+from tortoise import connections
+from tortoise.context import TortoiseContext
+
+from chorus.database import migrate, tortoise_config
+from chorus.settings import Settings
+from governance.inbox import send_to_role
+from governance.models import Role
+
+DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
+TARGET_SECONDS = 10.0
+BATCH = 20_000  # rows per INSERT while filling
+
+
+def server_url() -> str:
+    return os.environ.get("CHORUS_BENCH_DATABASE_URL", DEFAULT_SERVER)
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
+def plain_postgres(url: str) -> str:
+    for prefix in ("asyncpg://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql://" + url[len(prefix) :]
+    return url
+
+
+@contextlib.asynccontextmanager
+async def scratch_database(server: str) -> AsyncIterator[str]:
+    """A new, empty database on `server`, dropped afterwards whatever happens."""
+    name = f"chorus_bench_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(plain_postgres(server))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    try:
+        yield with_database(plain_postgres(server), name)
+    finally:
+        admin = await asyncpg.connect(plain_postgres(server))
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+async def fill(members: int) -> None:
+    """`members` people holding the member role, written in batches by the database itself."""
+    connection = connections.get("default")
+    for start in range(1, members + 1, BATCH):
+        end = min(start + BATCH - 1, members)
+        await connection.execute_query(
+            "INSERT INTO governance_person "
+            "(id, pseudonym, pseudonym_key, passphrase, wrapped_key, invites_created) "
+            "SELECT gen_random_uuid(), 'Member ' || n, 'member ' || n, '\\x00', '\\x00', 0 "
+            "FROM generate_series($1::int, $2::int) AS n",
+            [start, end],
+        )
+    await connection.execute_query(
+        "INSERT INTO governance_role_grant (person_id, role) "
+        "SELECT id, 'member' FROM governance_person"
+    )
+    await connection.execute_script("ANALYZE governance_person; ANALYZE governance_role_grant")
+
+
+@dataclass
+class Result:
+    members: int
+    seconds: list[float]
+    sent: list[int]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def passed(self) -> bool:
+        return self.median < TARGET_SECONDS and all(sent == self.members for sent in self.sent)
+
+
+async def measure(members: int = 100_000, rounds: int = 3, server: str | None = None) -> Result:
+    async with scratch_database(server or server_url()) as url:
+        settings = Settings(database_url=url)
+        await migrate(settings)
+        async with TortoiseContext() as context:
+            await context.init(config=tortoise_config(settings))
+            await fill(members)
+            seconds, sent = [], []
+            for _ in range(rounds):
+                await connections.get("default").execute_script("TRUNCATE governance_notice")
+                start = time.perf_counter()
+                sent.append(await send_to_role(Role.MEMBER, "news", link="/charter"))
+                seconds.append(time.perf_counter() - start)
+    return Result(members, seconds, sent)
+
+
+def report(result: Result) -> list[str]:
+    each = ", ".join(f"{value:.3f}" for value in result.seconds)
+    rate = result.members / result.median if result.median else float("inf")
+    return [
+        f"members: {result.members:,} (one member role grant each)",
+        f"notices sent per round: {', '.join(f'{sent:,}' for sent in result.sent)}",
+        f"send_to_role: {result.median:.3f} s median ({each} s), {rate:,.0f} notices/s",
+        f"target: under {TARGET_SECONDS:.0f} s in one statement",
+        f"result: {'PASS' if result.passed else 'FAIL'}",
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+    result = asyncio.run(measure(args.members, args.rounds))
+    for line in report(result):
+        print(line)
+    return 0 if result.passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,348 @@
+"""Pages for leads (and, for invites, stewards and members where the charter allows).
+
+Invites: list them (role, state, date; never who used one), create one, whose
+code is shown once on the page that answers the form and never put in an
+address, and revoke an open one. People: list them by pseudonym and role,
+suspend an account for safety (the complaints committee reviews it), close
+an account when its owner asks. Thin handlers: read the form, call the
+service, render.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from chorus.auth import signed_in
+from chorus.i18n import N_, _
+from chorus.rendering import render
+from chorus.sessions import CurrentPerson
+from governance import invites, suspensions
+from governance.charter import Charter, current_charter
+from governance.errors import InviteNotAllowed
+from governance.forms import FieldErrors, text
+from governance.inbox_routes import shown_date
+from governance.invites import InviteNotRevocable, NewInvite
+from governance.models import ROLE_NAMES, Invite, Person, Role
+from governance.suspensions import (
+    REASON_MAX,
+    AlreadySuspended,
+    NotOnYourself,
+    ReasonInvalid,
+    RequestNotConfirmed,
+)
+
+INVITERS = (Role.LEAD, Role.STEWARD)
+# A reason longer than the limit is kept (up to this) so the person can shorten it.
+REASON_KEPT = 5 * REASON_MAX
+
+DONE = {
+    "revoked": N_("The invite is cancelled. Its code no longer works."),
+    "suspended": N_(
+        "The account is suspended and signed out everywhere. "
+        "The complaints committee will review it."
+    ),
+    "closed": N_("The account is closed."),
+}
+
+STATUS_WORDS = {
+    "open": N_("Open"),
+    "expired": N_("Expired"),
+    "used": N_("Used"),
+    "revoked": N_("Cancelled"),
+}
+
+
+def lookup_key(request: Request) -> bytes:
+    key: bytes = request.app.state.account_secrets.lookup_key
+    return key
+
+
+def done_message(request: Request) -> str:
+    done = request.query_params.get("done")
+    return _(DONE[done]) if done in DONE else ""
+
+
+# Invites ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InviteRow:
+    id: UUID
+    role: Role
+    status: str
+    status_words: str  # untranslated
+    expires_on: date
+    expires: str  # in the reader's language
+
+
+class RoleMissing(Exception):
+    pass
+
+
+def role_choices(roles: set[Role]) -> list[tuple[str, str]]:
+    """The roles one may invite as (value, translated name), alphabetical as the reader reads."""
+    named = [(role.value, _(ROLE_NAMES[role])) for role in invites.roles_one_may_invite(roles)]
+    return sorted(named, key=lambda choice: choice[1].casefold())
+
+
+def chosen_role(value: str) -> Role:
+    if not value:
+        raise RoleMissing
+    try:
+        return Role(value)
+    except ValueError as error:
+        raise InviteNotAllowed from error
+
+
+def invite_rows(found: list[Invite]) -> list[InviteRow]:
+    rows = []
+    for invite in found:
+        status = invites.invite_status(invite)
+        expires_on = invite.expires_at.date()
+        rows.append(
+            InviteRow(
+                invite.id,
+                invite.role,
+                status,
+                STATUS_WORDS[status],
+                expires_on,
+                shown_date(expires_on),
+            )
+        )
+    return rows
+
+
+async def invites_page(
+    request: Request,
+    person: CurrentPerson,
+    *,
+    values: dict[str, str] | None = None,
+    errors: FieldErrors | None = None,
+    status_code: int = 200,
+) -> Response:
+    charter = await current_charter()
+    return render(
+        request,
+        "governance/lead/invites.html",
+        {
+            "invites": invite_rows(await invites.invites_newest_first()),
+            "choices": role_choices(set(person.roles)),
+            "valid_days": charter.invite_valid_days,
+            "values": values or {},
+            "errors": errors or {},
+            "message": done_message(request),
+        },
+        status_code=status_code,
+    )
+
+
+def created_page(request: Request, created: NewInvite, back: str) -> Response:
+    expires_on = created.invite.expires_at.date()
+    return render(
+        request,
+        "governance/lead/invite_created.html",
+        {
+            "code": created.code,
+            "role": created.invite.role,
+            "expires_on": expires_on,
+            "expires": shown_date(expires_on),
+            "back": back,
+        },
+    )
+
+
+@signed_in(*INVITERS)
+async def lead_invites(request: Request, person: CurrentPerson) -> Response:
+    if request.method == "GET":
+        return await invites_page(request, person)
+    form = await request.form()
+    values = {"role": text(form, "role", 20)}
+    try:
+        created = await invites.create_invite(
+            creator=person.person,
+            role=chosen_role(values["role"]),
+            charter=await current_charter(),
+            lookup_key=lookup_key(request),
+            creator_roles=set(person.roles),
+        )
+    except RoleMissing:
+        errors = {"role": _("Choose the role the new person will have.")}
+        return await invites_page(request, person, values=values, errors=errors, status_code=400)
+    except InviteNotAllowed:
+        errors = {"role": _("Choose one of the roles in the list.")}
+        return await invites_page(request, person, values=values, errors=errors, status_code=400)
+    return created_page(request, created, "/lead/invites")
+
+
+@signed_in(*INVITERS)
+async def revoke_invite(request: Request, person: CurrentPerson) -> Response:
+    invite_id: UUID = request.path_params["invite_id"]
+    try:
+        found = await invites.revoke_open_invite(invite_id)
+    except InviteNotRevocable as error:
+        message = {
+            "used": _("This invite was already used, so it cannot be cancelled."),
+            "revoked": _("This invite was already cancelled."),
+        }[error.why]
+        return await invites_page(
+            request, person, errors={f"invite-{invite_id}": message}, status_code=400
+        )
+    if not found:
+        raise HTTPException(404)
+    return RedirectResponse("/lead/invites?done=revoked", status_code=303)
+
+
+def members_may_invite(person: CurrentPerson, charter: Charter) -> bool:
+    return person.has(Role.MEMBER) and charter.who_may_invite == "members"
+
+
+@signed_in()
+async def member_invites(request: Request, person: CurrentPerson) -> Response:
+    """Members invite members, where the charter lets them, up to its limit."""
+    if person.has(*INVITERS):
+        return RedirectResponse("/lead/invites", status_code=303)
+    charter = await current_charter()
+    if not members_may_invite(person, charter):
+        raise HTTPException(403)
+    left = invites.invites_left(person.person.invites_created, charter)
+    context: dict[str, Any] = {"left": left, "limit": charter.invites_per_member, "errors": {}}
+    context["valid_days"] = charter.invite_valid_days
+    if request.method == "GET":
+        return render(request, "governance/lead/member_invites.html", context)
+    try:
+        created = await invites.create_invite(
+            creator=person.person,
+            role=Role.MEMBER,
+            charter=charter,
+            lookup_key=lookup_key(request),
+            creator_roles=set(person.roles),
+        )
+    except InviteNotAllowed:
+        context["errors"] = {
+            "invites-left": _(
+                "You have used all %(limit)s of your invites.", limit=charter.invites_per_member
+            )
+        }
+        return render(request, "governance/lead/member_invites.html", context, status_code=400)
+    return created_page(request, created, "/invites")
+
+
+# People -----------------------------------------------------------------------------
+
+
+def page_number(request: Request) -> int:
+    raw = request.query_params.get("page", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= 100_000:
+        raise HTTPException(404)
+    return int(raw)
+
+
+@signed_in(Role.LEAD)
+async def people(request: Request, person: CurrentPerson) -> Response:
+    page = page_number(request)
+    rows, more = await suspensions.people_page(page)
+    return render(
+        request,
+        "governance/lead/people.html",
+        {
+            "people": rows,
+            "page": page,
+            "more": more,
+            "me": person.person.id,
+            "message": done_message(request),
+        },
+    )
+
+
+async def person_from_path(request: Request) -> Person:
+    found = await suspensions.find_person(request.path_params["person_id"])
+    if found is None:
+        raise HTTPException(404)
+    return found
+
+
+def reason_message(error: ReasonInvalid) -> str:
+    return {
+        "empty": _("Write why you are suspending this account."),
+        "long": _(
+            "The reason must be %(limit)s characters or fewer. Make it shorter.", limit=REASON_MAX
+        ),
+    }[error.problem]
+
+
+@signed_in(Role.LEAD)
+async def suspend(request: Request, person: CurrentPerson) -> Response:
+    target = await person_from_path(request)
+    charter = await current_charter()
+    context: dict[str, Any] = {
+        "target": target,
+        "myself": target.id == person.person.id,
+        "suspended": await suspensions.is_suspended(target),
+        "review_days": charter.suspension_review_days,
+        "reason_max": REASON_MAX,
+        "values": {},
+        "errors": {},
+    }
+    if request.method == "GET":
+        return render(request, "governance/lead/suspend.html", context)
+    form = await request.form()
+    context["values"] = {"reason": text(form, "reason", REASON_KEPT)}
+    try:
+        await suspensions.suspend(target, context["values"]["reason"], by=person.person)
+    except ReasonInvalid as error:
+        context["errors"] = {"reason": reason_message(error)}
+    except NotOnYourself:
+        context["errors"] = {"suspend-state": _("You cannot suspend your own account.")}
+    except AlreadySuspended:
+        context["errors"] = {"suspend-state": _("This account is already suspended.")}
+        context["suspended"] = True
+    else:
+        return RedirectResponse("/lead/people?done=suspended", status_code=303)
+    return render(request, "governance/lead/suspend.html", context, status_code=400)
+
+
+@signed_in(Role.LEAD)
+async def close(request: Request, person: CurrentPerson) -> Response:
+    target = await person_from_path(request)
+    context: dict[str, Any] = {"target": target, "myself": target.id == person.person.id}
+    context["errors"] = {}
+    if request.method == "GET":
+        return render(request, "governance/lead/close.html", context)
+    form = await request.form()
+    try:
+        await suspensions.close_account(target, by=person.person, asked=form.get("asked") == "yes")
+    except RequestNotConfirmed:
+        context["errors"] = {"asked": _("Tick the box to confirm that the person asked for this.")}
+    except NotOnYourself:
+        context["errors"] = {"close-state": _("You cannot close your own account here.")}
+    else:
+        return RedirectResponse("/lead/people?done=closed", status_code=303)
+    return render(request, "governance/lead/close.html", context, status_code=400)
+
+
+routes = [
+    Route("/lead/invites", lead_invites, methods=["GET", "POST"], name="lead_invites"),
+    Route(
+        "/lead/invites/{invite_id:uuid}/revoke",
+        revoke_invite,
+        methods=["POST"],
+        name="lead_revoke_invite",
+    ),
+    Route("/invites", member_invites, methods=["GET", "POST"], name="member_invites"),
+    Route("/lead/people", people, name="lead_people"),
+    Route(
+        "/lead/people/{person_id:uuid}/suspend",
+        suspend,
+        methods=["GET", "POST"],
+        name="lead_suspend",
+    ),
+    Route("/lead/people/{person_id:uuid}/close", close, methods=["GET", "POST"], name="lead_close"),
+]

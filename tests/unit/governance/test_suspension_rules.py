@@ -1,0 +1,32 @@
+"""A suspension's reason: required, trimmed, at most 1000 characters."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from governance.suspensions import REASON_MAX, ReasonInvalid, clean_reason
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"), [("", "empty"), (" \n\t", "empty"), ("x" * 1001, "long")]
+)
+def test_a_bad_reason_names_its_problem(text: str, problem: str):
+    with pytest.raises(ReasonInvalid) as caught:
+        clean_reason(text)
+    assert caught.value.problem == problem
+
+
+def test_a_reason_of_exactly_the_limit_is_kept_trimmed():
+    assert clean_reason("  " + "x" * REASON_MAX + "\n") == "x" * REASON_MAX
+
+
+@given(st.text(max_size=1200))
+def test_any_text_is_a_clean_reason_or_a_named_problem(text: str):
+    try:
+        reason = clean_reason(text)
+    except ReasonInvalid as error:
+        assert error.problem in {"empty", "long"}
+    else:
+        assert reason == reason.strip() and 0 < len(reason) <= REASON_MAX
