@@ -25,13 +25,35 @@ def run(*args: str) -> None:
 
 
 def main() -> None:
-    run("extract", "-F", "babel.cfg", "-k", "_", "-k", "N_", "-o", str(POT),
-        "--no-location", "--omit-header", "--sort-output", ".")
+    run(
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_",
+        "-k",
+        "N_",
+        "-o",
+        str(POT),
+        "--no-location",
+        "--omit-header",
+        "--sort-output",
+        ".",
+    )
     for code in LANGUAGES:
         po = LOCALES / code / "LC_MESSAGES" / "messages.po"
         if po.exists():
-            run("update", "-i", str(POT), "-o", str(po), "-l", code, "--no-fuzzy-matching",
-                "--ignore-obsolete")
+            run(
+                "update",
+                "-i",
+                str(POT),
+                "-o",
+                str(po),
+                "-l",
+                code,
+                "--no-fuzzy-matching",
+                "--ignore-obsolete",
+            )
         else:
             run("init", "-i", str(POT), "-o", str(po), "-l", code)
     english = LOCALES / "en" / "LC_MESSAGES" / "messages.po"
