@@ -1,0 +1,52 @@
+"""Quick exit with JavaScript (SAFE-UI 1): the exit link or Shift pressed three times
+replaces the page with the neutral site; typing capitals never leaves."""
+
+from tests.browser.conftest import BROWSER_TESTS, origin
+
+pytestmark = BROWSER_TESTS
+
+
+async def test_shift_three_times_leaves_and_back_does_not_return(fresh_tab, chorus_page):
+    tab = await fresh_tab(chorus_page)
+    await tab.page.goto(tab.neutral_url)  # where the person was before opening Chorus
+    await tab.open(chorus_page)
+    left_from = tab.page.url
+
+    await tab.press_shift(3)
+    await tab.wait_until_left()
+
+    await tab.page.go_back()
+    assert tab.page.url != left_from
+    if chorus_page.reached_by_address:
+        assert tab.page.url == tab.neutral_url
+
+
+async def test_typing_capitals_never_leaves(fresh_tab):
+    tab = await fresh_tab()
+    await tab.page.goto("/")
+    home = tab.page.url
+
+    await tab.page.keyboard.type("Hello World ABC")
+    for _ in range(3):
+        await tab.page.keyboard.down("Shift")
+        await tab.page.keyboard.press("A")
+        await tab.page.keyboard.press("B")
+        await tab.page.keyboard.up("Shift")
+    await tab.page.wait_for_timeout(500)  # time enough for a wrong exit to begin
+
+    assert tab.page.url == home
+    await tab.press_shift(3)  # while Shift on its own still leaves
+    await tab.wait_until_left()
+
+
+async def test_exit_link_leaves_and_forgets_the_visit(fresh_tab, chorus_page):
+    tab = await fresh_tab(chorus_page)
+    await tab.page.goto("/")
+    await tab.choose_language("fr")  # a cookie for the exit to clear
+    await tab.open(chorus_page)
+
+    await tab.exit_link.click()
+    await tab.wait_until_left()
+
+    assert await tab.wait_for_no_cookies() == []  # the background request to /exit
+    assert {origin(url) for url in tab.other_origins_requested} == {origin(tab.neutral_url)}
