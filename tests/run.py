@@ -26,8 +26,10 @@ def main(argv: list[str]) -> int:
     else:
         print("notice: CHORUS_TEST_DATABASE_URL is not set; the PostgreSQL pass is skipped.")
     if chromium_path() is None:
-        print("notice: Chromium is not installed; the browser tests are skipped "
-              "(apt-get install chromium, or set CHORUS_CHROMIUM).")
+        print(
+            "notice: Chromium is not installed; the browser tests are skipped "
+            "(apt-get install chromium, or set CHORUS_CHROMIUM)."
+        )
     failed = []
     for name, command in passes:
         print(f"\n=== {name} ===", flush=True)
