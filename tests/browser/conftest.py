@@ -5,15 +5,17 @@ directory (its `var/demo/` lands there, with the demo people it creates), and
 a tiny neutral site titled "Weather" that stands in for the real exit URL (an
 external site, out of reach here).
 
-Tests that take a `chorus_page` argument run once for every page of the app:
-the pages are discovered from the app's own routes (`discover_pages`), and
-each is opened by someone it lets in: anyone, or else the first demo person
-who may see it (signed in over HTTP, their session cookie handed to the
-browser). Tests that take a `language` argument run once per language shipped.
+Tests that take a `chorus_page` argument run once for every page of the app.
+The pages come from the app's own routes (`discover_pages`); an address with
+a parameter in it is filled in from a link to it on another page. Each page is
+opened by someone it lets in: anyone, or else the first demo person it accepts
+(signed in over HTTP, their session cookie handed to the browser). Tests that
+take a `language` argument run once for every language the app ships.
 
-Tabs: `fresh_tab()` opens one in a browser context of its own (its own
-cookies, its own session); `reading_tab()` opens one in a context kept for the
-session, for tests that only look (never exit, never switch language).
+Tabs: `fresh_tab(chorus_page)` opens one in a browser context of its own (its
+own cookies, its own session); `reading_tab(chorus_page, language, width)`
+reuses one kept for the session, for tests that only look (never exit, never
+switch language, never sign out).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -73,20 +75,17 @@ BROWSER_TESTS = [
 
 # Every language the app ships, by the name its switcher button shows (in that language).
 LANGUAGES = {"en": "English", "fr": "Français"}
+LOCALES = {"en": "en-GB", "fr": "fr-FR"}
 LANGUAGE_COOKIE = "__Host-lang"
 NEUTRAL_TITLE = "Weather"
 SERIOUS_IMPACTS = ("serious", "critical")
 
-# Routes that are not pages, and why; every other GET route is one.
+# GET routes these tests do not visit, and why; every other GET route is a page they visit.
+# (Routes without GET are form actions, never pages; one of them serves the 405 page.)
 NOT_PAGES = {
     "exit": "leaves for the neutral site (test_quick_exit.py follows it)",
     "static": "serves files, not pages",
-    "lead_revoke_invite": "a form action (POST) of /lead/invites, not a page",
-    "notice_read": "a form action (POST) of /inbox, not a page",
-    "notice_delete": "a form action (POST) of /inbox, not a page",
-    # Known gap: these two need a real person's id; not yet visited by the browser tests.
-    "lead_suspend": "needs a real person's id (known gap: not yet in the browser pass)",
-    "lead_close": "needs a real person's id (known gap: not yet in the browser pass)",
+    "member_invites": "the demo's charter does not let members invite (leads get /lead/invites)",
 }
 
 
@@ -99,8 +98,10 @@ class ChorusPage:
     """A page someone can land on, and how they get there."""
 
     name: str
-    path: str
+    path: str  # for an address with parameters, the route's template
     status: int
+    # For an address with parameters: the route's pattern, to find a link that fits it.
+    pattern: str | None = None
     # Reached by sending the language form from `path` with a token that is no longer valid.
     refused_form: bool = False
 
@@ -109,32 +110,31 @@ class ChorusPage:
         return not self.refused_form
 
 
-UNMAPPED_ROUTES: list[str] = []
-
-
-def discover_pages(routes: list[BaseRoute] | None = None, prefix: str = "") -> list[ChorusPage]:
+def discover_pages(routes: Iterable[BaseRoute] | None = None, prefix: str = "") -> list[ChorusPage]:
     """Every page of the app, from its routes, plus the error pages a person can meet."""
     top_level = routes is None
     pages: list[ChorusPage] = []
-    post_only: list[str] = []
+    form_actions: list[str] = []
     for route in all_routes() if routes is None else routes:
         if isinstance(route, Mount):
-            pages += discover_pages(list(route.routes), prefix + route.path)
+            pages += discover_pages(route.routes, prefix + route.path)
             continue
         if not isinstance(route, Route) or route.name in NOT_PAGES:
             continue
         path = prefix + route.path
-        if route.param_convertors:
-            UNMAPPED_ROUTES.append(path)  # test_every_route_is_a_page_or_explained says so
-            continue
-        if "GET" in (route.methods or {"GET"}):
-            pages.append(ChorusPage(path.strip("/") or "home", path, 200))
+        if "GET" not in (route.methods or {"GET"}):
+            if not route.param_convertors:
+                form_actions.append(path)
+        elif route.param_convertors:
+            name = re.sub(r":\w+\}", "}", path).strip("/")
+            pattern = "^" + re.escape(prefix) + route.path_regex.pattern.removeprefix("^")
+            pages.append(ChorusPage(name, path, 200, pattern=pattern))
         else:
-            post_only.append(path)
+            pages.append(ChorusPage(path.strip("/") or "home", path, 200))
     if top_level:
         pages.append(ChorusPage("404-not-found", "/no-such-page", 404))
-        if post_only:
-            pages.append(ChorusPage("405-get-on-a-form-address", post_only[0], 405))
+        if form_actions:
+            pages.append(ChorusPage("405-get-on-a-form-address", form_actions[0], 405))
         pages.append(ChorusPage("403-refused-form", "/", 403, refused_form=True))
     return pages
 
@@ -153,12 +153,24 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 # A browser tab that remembers what it asked for and what it logged
 
 
+@dataclass(frozen=True)
+class Visit:
+    """Where a page is, and who may open it (a demo person's pseudonym, or None for anyone)."""
+
+    address: str
+    person: str | None
+
+
 @dataclass
 class Tab:
+    """A tab, with what a person does in it, that notes every request and logged error."""
+
     page: Page
     chorus_url: str
     neutral_url: str
-    person: str | None = None  # the demo person signed in, if any
+    chorus_page: ChorusPage | None = None  # the page this tab is for, if any
+    visit: Visit | None = None
+    session: str = ""  # the session cookie of the demo person signed in, if any
     requested: list[str] = field(default_factory=list)
     _console: list[tuple[str, str]] = field(default_factory=list)
     _documents: dict[str, int] = field(default_factory=dict)
@@ -167,7 +179,13 @@ class Tab:
         self.page.on("request", self._on_request)
         self.page.on("response", self._on_response)
         self.page.on("console", self._on_console)
-        self.page.on("pageerror", lambda error: self._console.append((f"uncaught: {error}", "")))
+        self.page.on("pageerror", self._on_page_error)
+
+    def stop_listening(self) -> None:
+        self.page.remove_listener("request", self._on_request)
+        self.page.remove_listener("response", self._on_response)
+        self.page.remove_listener("console", self._on_console)
+        self.page.remove_listener("pageerror", self._on_page_error)
 
     def _on_request(self, request: BrowserRequest) -> None:
         self.requested.append(request.url)
@@ -179,6 +197,9 @@ class Tab:
     def _on_console(self, message: ConsoleMessage) -> None:
         if message.type == "error":  # CSP violations too: "Refused to load ..."
             self._console.append((message.text, message.location.get("url", "")))
+
+    def _on_page_error(self, error: Exception) -> None:
+        self._console.append((f"uncaught: {error}", ""))
 
     @property
     def console_errors(self) -> list[str]:
@@ -201,6 +222,11 @@ class Tab:
         return [url for url in self.requested if origin(url) != origin(self.chorus_url)]
 
     @property
+    def address(self) -> str:
+        assert self.visit is not None, "this tab was opened for no page in particular"
+        return self.visit.address
+
+    @property
     def heading(self) -> Locator:
         return self.page.get_by_role("heading", level=1)
 
@@ -218,11 +244,12 @@ class Tab:
     async def language(self) -> str | None:
         return await self.page.get_attribute("html", "lang")
 
-    async def open(self, chorus_page: ChorusPage) -> None:
-        """Go to the page as a person would, and check the server answered as it should."""
+    async def open(self) -> None:
+        """Go to this tab's page as a person would; check the server answered as it should."""
+        assert self.chorus_page is not None, "this tab was opened for no page in particular"
         response: Response | None
-        if chorus_page.refused_form:
-            await self.page.goto(chorus_page.path)
+        if self.chorus_page.refused_form:
+            await self.page.goto(self.address)
             await self.page.locator(".language-switcher input[name=csrf_token]").evaluate(
                 "input => { input.value = 'no-longer-valid' }"
             )
@@ -230,9 +257,9 @@ class Tab:
                 await self.language_button(await self.language() or "en").click()
             response = await navigation.value
         else:
-            response = await self.page.goto(chorus_page.path)
+            response = await self.page.goto(self.address)
         assert response is not None
-        assert response.status == chorus_page.status, f"{chorus_page.name}: {response.status}"
+        assert response.status == self.chorus_page.status, f"{self.address}: {response.status}"
         assert response.headers["content-type"].startswith("text/html")
 
     async def choose_language(self, code: str) -> None:
@@ -240,6 +267,10 @@ class Tab:
         async with self.page.expect_navigation():
             await self.language_button(code).click()
         assert await self.language() == code
+
+    async def remember_language(self, code: str) -> None:
+        """Leave the cookie the language switcher leaves, without going through it."""
+        await self.page.context.add_cookies([cookie_for(self.chorus_url, LANGUAGE_COOKIE, code)])
 
     async def press_shift(self, times: int) -> None:
         for _ in range(times):
@@ -274,6 +305,20 @@ AXE = Axe()
 def origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def cookie_for(chorus_url: str, name: str, value: str) -> Any:
+    """A cookie as Chorus sets it. Not given by `url`: Playwright would then drop `secure`
+    on http, and a `__Host-` cookie needs it (Chromium counts loopback as secure)."""
+    return {
+        "name": name,
+        "value": value,
+        "domain": urlsplit(chorus_url).hostname or "",
+        "path": "/",
+        "secure": True,
+        "httpOnly": True,
+        "sameSite": "Strict",
+    }
 
 
 def describe_violations(violations: list[dict[str, Any]]) -> str:
@@ -356,7 +401,7 @@ def chorus_url(tmp_path_factory: pytest.TempPathFactory, neutral_url: str) -> It
 
 
 def _wait_until_up(url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"chorus demo stopped ({process.returncode}):\n{log_path.read_text()}")
@@ -366,7 +411,7 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log_path: Path) -
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.1)
     process.kill()
-    pytest.fail(f"chorus demo did not answer within 30 s:\n{log_path.read_text()}")
+    pytest.fail(f"chorus demo did not answer within 60 s:\n{log_path.read_text()}")
 
 
 @pytest.fixture(scope="session")
@@ -396,9 +441,10 @@ class Answer:
 
 
 def ask(
-    chorus_url: str, method: str, path: str, *, cookie: str = "", form: dict[str, str] | None = None
+    chorus_url: str, path: str, *, cookie: str = "", form: dict[str, str] | None = None
 ) -> Answer:
-    """One request to Chorus outside the browser, sent as its own pages would send it."""
+    """One request to Chorus outside the browser (a GET, or a POST of `form`), sent as its
+    own pages would send it."""
     address = urlsplit(chorus_url)
     headers = {"sec-fetch-site": "same-origin"}
     if cookie:
@@ -409,7 +455,7 @@ def ask(
         headers["content-type"] = "application/x-www-form-urlencoded"
     connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=30)
     try:
-        connection.request(method, path, body=body, headers=headers)
+        connection.request("GET" if form is None else "POST", path, body=body, headers=headers)
         response = connection.getresponse()
         return Answer(response.status, response.headers, response.read().decode())
     finally:
@@ -417,30 +463,21 @@ def ask(
 
 
 def sign_in_over_http(chorus_url: str, pseudonym: str) -> str:
-    """A new session for a demo person; returns its cookie as `name=value`."""
-    form = ask(chorus_url, "GET", "/sign-in")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form.body)
+    """A new session for a demo person; returns its cookie's value."""
+    token = re.search(r'name="csrf_token" value="([^"]+)"', ask(chorus_url, "/sign-in").body)
     assert token, "no CSRF token on /sign-in"
-    answer = ask(
-        chorus_url,
-        "POST",
-        "/sign-in",
-        form={"csrf_token": token[1], "pseudonym": pseudonym, "passphrase": DEMO_PASSPHRASE},
-    )
+    form = {"csrf_token": token[1], "pseudonym": pseudonym, "passphrase": DEMO_PASSPHRASE}
+    answer = ask(chorus_url, "/sign-in", form=form)
     for header in answer.headers.get_all("set-cookie") or []:
-        name_value = header.split(";", 1)[0]
-        if name_value.startswith(f"{SESSION_COOKIE}="):
-            return name_value
+        name, _, value = header.split(";", 1)[0].partition("=")
+        if name == SESSION_COOKIE:
+            return value
     raise AssertionError(f"{pseudonym} could not sign in ({answer.status})")
 
 
-@pytest.fixture(scope="session")
-def demo_sessions(chorus_url: str) -> dict[str, str]:
-    """One session per demo person, signed in when first needed, for tests that only look."""
-    return _SignedIn(chorus_url)
+class SignedIn(dict[str, str]):
+    """Session cookies by pseudonym, each demo person signed in when first needed."""
 
-
-class _SignedIn(dict[str, str]):
     def __init__(self, chorus_url: str) -> None:
         super().__init__()
         self.chorus_url = chorus_url
@@ -451,53 +488,69 @@ class _SignedIn(dict[str, str]):
 
 
 @pytest.fixture(scope="session")
-def visitors(chorus_url: str, demo_sessions: dict[str, str]) -> dict[str, str | None]:
-    """For each page (by name), who opens it: None when anyone may, else the first demo
-    person it lets in. Pages nobody in the demo can open are missing."""
-    found: dict[str, str | None] = {}
+def demo_sessions(chorus_url: str) -> SignedIn:
+    """One session per demo person for the whole run, for tests that only look."""
+    return SignedIn(chorus_url)
+
+
+@pytest.fixture(scope="session")
+def visits(chorus_url: str, demo_sessions: SignedIn) -> dict[str, Visit]:
+    """Where each page (by name) is and who opens it. Pages nobody can open are missing."""
+    seen: list[str] = []  # every page fetched, to find links in
+
+    def first_visitor(address: str, status: int) -> Visit | None:
+        for person in [None, *(pseudonym for pseudonym, _ in DEMO_PEOPLE)]:
+            cookie = f"{SESSION_COOKIE}={demo_sessions[person]}" if person else ""
+            answer = ask(chorus_url, address, cookie=cookie)
+            if answer.status == status:
+                seen.append(answer.body)
+                return Visit(address, person)
+        return None
+
+    found: dict[str, Visit] = {}
     for chorus_page in PAGES:
-        path = chorus_page.path
-        if not chorus_page.reached_by_address or (
-            ask(chorus_url, "GET", path).status == chorus_page.status
+        if chorus_page.refused_form:
+            found[chorus_page.name] = Visit(chorus_page.path, None)
+        elif not chorus_page.pattern and (
+            visit := first_visitor(chorus_page.path, chorus_page.status)
         ):
-            found[chorus_page.name] = None
-            continue
-        for pseudonym, _roles in DEMO_PEOPLE:
-            answer = ask(chorus_url, "GET", path, cookie=demo_sessions[pseudonym])
-            if answer.status == chorus_page.status:
-                found[chorus_page.name] = pseudonym
+            found[chorus_page.name] = visit
+    links = [urlsplit(href).path for html in seen for href in re.findall(r'href="([^"]+)"', html)]
+    for chorus_page in PAGES:
+        pattern = chorus_page.pattern
+        for address in dict.fromkeys(link for link in links if pattern and re.match(pattern, link)):
+            if visit := first_visitor(address, chorus_page.status):
+                found[chorus_page.name] = visit
                 break
     return found
 
 
 @pytest.fixture(autouse=True)
 def _skip_pages_nobody_can_open(request: pytest.FixtureRequest) -> None:
+    """`test_every_page_can_be_opened` names them; the other tests skip them."""
     callspec = getattr(request.node, "callspec", None)
     chorus_page = callspec.params.get("chorus_page") if callspec else None
-    if not isinstance(chorus_page, ChorusPage):
-        return
-    visitors: dict[str, str | None] = request.getfixturevalue("visitors")
-    if chorus_page.name not in visitors:
-        pytest.skip(f"neither a visitor nor any demo person can open {chorus_page.path}")
+    if isinstance(chorus_page, ChorusPage) and chorus_page.name not in request.getfixturevalue(
+        "visits"
+    ):
+        pytest.skip(f"nobody in the demo can open {chorus_page.path}")
 
 
 # ---------------------------------------------------------------------------
 # Tabs
 
-LOCALES = {"en": "en-GB", "fr": "fr-FR"}
 TabMaker = Callable[..., Awaitable[Tab]]
+SharedPages = dict[tuple[str, int, str | None], Page]
 
 
 @pytest.fixture(scope="session")
-async def shared_contexts(
-    browser: Browser,
-) -> AsyncIterator[dict[tuple[str, int, str | None], BrowserContext]]:
-    """Browser contexts kept for the session, one per (language, width, person), for tests
-    that only look. (Closed before the browser, which it therefore asks for.)"""
-    contexts: dict[tuple[str, int, str | None], BrowserContext] = {}
-    yield contexts
-    for context in contexts.values():
-        await context.close()
+async def shared_pages(browser: Browser) -> AsyncIterator[SharedPages]:
+    """Pages kept for the session, each in its own context, one per (language, width,
+    person), for tests that only look. (Closed before the browser, which it asks for.)"""
+    pages: SharedPages = {}
+    yield pages
+    for page in pages.values():
+        await page.context.close()
 
 
 @pytest.fixture
@@ -505,46 +558,48 @@ async def reading_tab(
     browser: Browser,
     chorus_url: str,
     neutral_url: str,
-    visitors: dict[str, str | None],
-    demo_sessions: dict[str, str],
-    shared_contexts: dict[tuple[str, int, str | None], BrowserContext],
+    visits: dict[str, Visit],
+    demo_sessions: SignedIn,
+    shared_pages: SharedPages,
 ) -> AsyncIterator[TabMaker]:
     """Opens a tab for someone who may see `chorus_page`, whose browser asks for `language`,
-    `width` px wide. Its context is shared: the test must only look."""
-    pages: list[Page] = []
+    `width` px wide. The tab is kept for other tests: the test must only look."""
+    tabs: list[Tab] = []
 
     async def open_tab(chorus_page: ChorusPage, language: str = "en", width: int = 1024) -> Tab:
-        person = visitors[chorus_page.name]
-        key = (language, width, person)
-        if key not in shared_contexts:
+        visit = visits[chorus_page.name]
+        key = (language, width, visit.person)
+        session = demo_sessions[visit.person] if visit.person else ""
+        if key not in shared_pages:
             context = await _new_context(browser, chorus_url, locale=LOCALES[language], width=width)
-            if person:
-                await _hand_over(context, chorus_url, demo_sessions[person])
-            shared_contexts[key] = context
-        page = await shared_contexts[key].new_page()
-        pages.append(page)
-        return Tab(page, chorus_url, neutral_url, person)
+            if session:
+                await context.add_cookies([cookie_for(chorus_url, SESSION_COOKIE, session)])
+            shared_pages[key] = await context.new_page()
+        tabs.append(Tab(shared_pages[key], chorus_url, neutral_url, chorus_page, visit, session))
+        return tabs[-1]
 
     yield open_tab
-    for page in pages:
-        await page.close()
+    for tab in tabs:
+        tab.stop_listening()
 
 
 @pytest.fixture
 async def fresh_tab(
-    browser: Browser, chorus_url: str, neutral_url: str, visitors: dict[str, str | None]
+    browser: Browser, chorus_url: str, neutral_url: str, visits: dict[str, Visit]
 ) -> AsyncIterator[TabMaker]:
     """Opens a tab in a browser context of its own, for someone who may see `chorus_page`
-    (with a session of their own), closed after the test."""
+    (signed in afresh if it takes a demo person), closed after the test."""
     contexts: list[BrowserContext] = []
 
     async def open_tab(chorus_page: ChorusPage | None = None, javascript: bool = True) -> Tab:
         context = await _new_context(browser, chorus_url, javascript=javascript)
         contexts.append(context)
-        person = visitors[chorus_page.name] if chorus_page else None
-        if person:
-            await _hand_over(context, chorus_url, sign_in_over_http(chorus_url, person))
-        return Tab(await context.new_page(), chorus_url, neutral_url, person)
+        visit = visits[chorus_page.name] if chorus_page else None
+        session = sign_in_over_http(chorus_url, visit.person) if visit and visit.person else ""
+        if session:
+            await context.add_cookies([cookie_for(chorus_url, SESSION_COOKIE, session)])
+        page = await context.new_page()
+        return Tab(page, chorus_url, neutral_url, chorus_page, visit, session)
 
     yield open_tab
     for context in contexts:
@@ -567,22 +622,3 @@ async def _new_context(
     )
     context.set_default_timeout(10_000)
     return context
-
-
-async def _hand_over(context: BrowserContext, chorus_url: str, cookie: str) -> None:
-    """Give the browser a session cookie, as if it had signed in itself."""
-    name, value = cookie.split("=", 1)
-    await context.add_cookies(
-        [
-            {
-                "name": name,
-                "value": value,
-                # Not `url`: Playwright would then drop `secure` on http, which __Host- needs.
-                "domain": urlsplit(chorus_url).hostname or "",
-                "path": "/",
-                "secure": True,
-                "httpOnly": True,
-                "sameSite": "Strict",
-            }
-        ]
-    )

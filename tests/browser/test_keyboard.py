@@ -10,7 +10,7 @@ pytestmark = BROWSER_TESTS
 
 async def test_first_tab_reaches_the_skip_link_then_the_exit_link(reading_tab, chorus_page):
     tab = await reading_tab(chorus_page)
-    await tab.open(chorus_page)
+    await tab.open()
 
     await tab.page.keyboard.press("Tab")
     await expect(tab.skip_link).to_be_focused()

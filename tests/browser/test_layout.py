@@ -7,6 +7,6 @@ pytestmark = BROWSER_TESTS
 
 async def test_page_fits_320_pixels_wide(reading_tab, chorus_page, language):
     tab = await reading_tab(chorus_page, language, width=320)
-    await tab.open(chorus_page)
+    await tab.open()
 
     assert await tab.scroll_width() <= 320

@@ -1,7 +1,8 @@
 """Quick exit with JavaScript (SAFE-UI 1): the exit link or Shift pressed three times
 replaces the page with the neutral site; typing capitals never leaves."""
 
-from tests.browser.conftest import BROWSER_TESTS, origin
+from chorus.sessions import COOKIE as SESSION_COOKIE
+from tests.browser.conftest import BROWSER_TESTS, PAGES, ask, origin
 
 pytestmark = BROWSER_TESTS
 
@@ -9,7 +10,7 @@ pytestmark = BROWSER_TESTS
 async def test_shift_three_times_leaves_and_back_does_not_return(fresh_tab, chorus_page):
     tab = await fresh_tab(chorus_page)
     await tab.page.goto(tab.neutral_url)  # where the person was before opening Chorus
-    await tab.open(chorus_page)
+    await tab.open()
     left_from = tab.page.url
 
     await tab.press_shift(3)
@@ -39,14 +40,30 @@ async def test_typing_capitals_never_leaves(fresh_tab):
     await tab.wait_until_left()
 
 
-async def test_exit_link_leaves_and_forgets_the_visit(fresh_tab, chorus_page):
-    tab = await fresh_tab(chorus_page)
+async def test_exit_link_leaves_and_forgets_the_visit(fresh_tab):
+    tab = await fresh_tab()
+    await tab.remember_language("fr")  # a cookie for the exit to clear
     await tab.page.goto("/")
-    await tab.choose_language("fr")  # a cookie for the exit to clear
-    await tab.open(chorus_page)
 
     await tab.exit_link.click()
     await tab.wait_until_left()
 
     assert await tab.wait_for_no_cookies() == []  # the background request to /exit
     assert {origin(url) for url in tab.other_origins_requested} == {origin(tab.neutral_url)}
+
+
+async def test_exit_link_ends_the_session_of_someone_signed_in(fresh_tab, visits):
+    behind_sign_in = next(
+        page for page in PAGES if page.name in visits and visits[page.name].person
+    )
+    tab = await fresh_tab(behind_sign_in)
+    await tab.open()
+
+    await tab.exit_link.click()
+    await tab.wait_until_left()
+
+    assert await tab.wait_for_no_cookies() == []
+    # Even a copy of the old session cookie no longer opens the page.
+    stale = ask(tab.chorus_url, tab.address, cookie=f"{SESSION_COOKIE}={tab.session}")
+    assert stale.status == 303
+    assert stale.headers["location"] == "/sign-in"
