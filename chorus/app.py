@@ -7,13 +7,13 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp
 from tortoise.contrib.starlette import RegisterTortoise
 
 from anonymity.wrapping import PROFILES
 from chorus import pages
+from chorus.compression import GzipMiddleware
 from chorus.csrf import CSRFMiddleware, derive_key
 from chorus.database import check_migrated, tortoise_config
 from chorus.errors import EXCEPTION_HANDLERS, forbidden
@@ -82,7 +82,7 @@ def create_app(settings: Settings) -> Chorus:
     app = Chorus(
         routes=all_routes(),
         middleware=[
-            Middleware(GZipMiddleware, minimum_size=500, compresslevel=1),
+            Middleware(GzipMiddleware, minimum_size=500),
             Middleware(LanguageMiddleware, catalogs=catalogs),
             Middleware(SessionMiddleware, cookie_key=cookie_key),
             Middleware(CSRFMiddleware, key=renderer.csrf_key, refuse=forbidden),

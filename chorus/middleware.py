@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -32,6 +32,14 @@ PROTECTIVE_HEADERS = {
 }
 
 
+_RAW_PROTECTIVE_HEADERS = [
+    (name.encode(), value.encode()) for name, value in PROTECTIVE_HEADERS.items()
+]
+# Pages are never stored; only responses that set their own caching (static files) may be.
+_RAW_PAGE_HEADERS = [*_RAW_PROTECTIVE_HEADERS, (b"cache-control", b"no-store")]
+_REPLACED = {name for name, _ in _RAW_PROTECTIVE_HEADERS} | {b"server"}
+
+
 class SecurityHeadersMiddleware:
     """Adds the protective headers; pages are never stored (static files set their own caching)."""
 
@@ -45,13 +53,14 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in PROTECTIVE_HEADERS.items():
-                    headers[name] = value
-                if "cache-control" not in headers:
-                    headers["cache-control"] = "no-store"
-                if "server" in headers:
-                    del headers["server"]
+                headers = [
+                    (name, value)
+                    for name, value in message.get("headers", [])
+                    if name not in _REPLACED
+                ]
+                has_cache_control = any(name == b"cache-control" for name, _ in headers)
+                headers += _RAW_PROTECTIVE_HEADERS if has_cache_control else _RAW_PAGE_HEADERS
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -7,6 +7,7 @@ is rendered alone (jinja2-fragments), so a fragment never drifts from its page.
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -18,25 +19,34 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 
 from chorus import i18n
+from chorus.compression import SplicedPage, gzip_bytes
 from chorus.csrf import binding_of, issue_token
 from chorus.i18n import Catalogs
 from chorus.resources import static_directory, templates_directory
 
 IMMUTABLE = "public, max-age=31536000, immutable"
+COMPRESSED_SUFFIXES = {".css", ".js", ".svg"}
 # Stands for the CSRF token in pages rendered once for every visitor.
 TOKEN_SLOT = "\x00csrf-token\x00"  # noqa: S105 (a placeholder, replaced on every request)
 SHARED_PAGES = 512
 
 
 class StaticAssets:
-    """Static files under content-hashed URLs, so browsers may keep them for good."""
+    """Static files under content-hashed URLs, so browsers may keep them for good.
+
+    Text files are also kept gzipped, compressed once at start-up.
+    """
 
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory or static_directory()
+        files = [path for path in sorted(self.directory.rglob("*")) if path.is_file()]
         self.digests = {
-            path.relative_to(self.directory).as_posix(): _digest(path)
-            for path in sorted(self.directory.rglob("*"))
-            if path.is_file()
+            path.relative_to(self.directory).as_posix(): _digest(path) for path in files
+        }
+        self.gzipped = {
+            path.relative_to(self.directory).as_posix(): gzip_bytes(path.read_bytes())
+            for path in files
+            if path.suffix in COMPRESSED_SUFFIXES
         }
 
     def url(self, name: str) -> str:
@@ -46,6 +56,17 @@ class StaticAssets:
         name = request.path_params["name"]
         if self.digests.get(name) != request.path_params["digest"]:
             raise HTTPException(404)
+        packed = self.gzipped.get(name)
+        if packed is not None and "gzip" in request.headers.get("accept-encoding", ""):
+            return Response(
+                packed,
+                media_type=mimetypes.guess_type(name)[0],
+                headers={
+                    "cache-control": IMMUTABLE,
+                    "content-encoding": "gzip",
+                    "vary": "Accept-Encoding",
+                },
+            )
         return FileResponse(self.directory / name, headers={"cache-control": IMMUTABLE})
 
 
@@ -78,7 +99,7 @@ class Renderer:
         )
         env.globals["static"] = assets.url
         self.templates = Jinja2Blocks(env=env)
-        self._shared: dict[tuple[str, object, str], str] = {}
+        self._shared: dict[tuple[str, object, str], SplicedPage] = {}
 
     def page_context(self, request: Request, csrf_token: str | None = None) -> dict[str, Any]:
         code = request.scope.get("state", {}).get("language", self.catalogs.default)
@@ -123,21 +144,26 @@ class Renderer:
     ) -> Response:
         """A page that is the same for every visitor but for its CSRF token: rendered once.
 
-        Keyed by template, language and path; the token is put in fresh on every request.
+        Keyed by template, language and path; rendered and compressed once, with a
+        fresh token spliced in on every request (see chorus.compression.SplicedPage).
         """
-        key = (name, request.scope.get("state", {}).get("language"), request.url.path)
-        html = self._shared.get(key)
-        if html is None:
+        key = (name, request.scope.get("state", {}).get("language"), request.scope["path"])
+        page = self._shared.get(key)
+        if page is None:
             html = self.templates.get_template(name).render(
                 self.page_context(request, csrf_token=TOKEN_SLOT)
             )
             if len(self._shared) >= SHARED_PAGES:
                 self._shared.clear()  # bounded: odd paths (404s) cannot fill the memory
-            self._shared[key] = html
+            page = self._shared[key] = SplicedPage(html, TOKEN_SLOT)
         token = issue_token(self.csrf_key, binding_of(request.scope))
-        return HTMLResponse(
-            html.replace(TOKEN_SLOT, token), status_code=status_code, headers=dict(headers or {})
-        )
+        response_headers = dict(headers or {})
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            response_headers |= {"content-encoding": "gzip", "vary": "Accept-Encoding"}
+            body = page.gzipped(token)
+        else:
+            body = page.plain(token)
+        return HTMLResponse(body, status_code=status_code, headers=response_headers)
 
 
 def render(

@@ -57,6 +57,29 @@ async def test_responses_are_compressed(client: httpx.AsyncClient):
     assert response.headers["content-encoding"] == "gzip"
 
 
+async def test_shared_pages_carry_a_fresh_valid_token_each_time(client: httpx.AsyncClient, app):
+    from chorus.csrf import token_is_valid
+
+    first = await client.get("/", headers={"accept-encoding": "gzip"})
+    second = await client.get("/", headers={"accept-encoding": "gzip"})
+    tokens = {csrf_token(first), csrf_token(second)}
+    assert len(tokens) == 2
+    assert all(token_is_valid(app.state.renderer.csrf_key, token) for token in tokens)
+    assert first.headers["content-encoding"] == "gzip"
+    plain = await client.get("/", headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers and csrf_token(plain) not in tokens
+
+
+async def test_static_text_files_are_sent_precompressed(client: httpx.AsyncClient):
+    html = (await client.get("/")).text
+    script = html.split('<script src="', 1)[1].split('"', 1)[0]
+    packed = await client.get(script, headers={"accept-encoding": "gzip"})
+    assert packed.headers["content-encoding"] == "gzip"
+    assert packed.headers["content-type"].startswith(("text/javascript", "application/javascript"))
+    plain = await client.get(script, headers={"accept-encoding": "identity"})
+    assert packed.content == plain.content
+
+
 async def test_static_files_have_hashed_names_and_may_be_cached(client: httpx.AsyncClient):
     html = (await client.get("/")).text
     css = html.split('rel="stylesheet" href="', 1)[1].split('"', 1)[0]
