@@ -28,6 +28,7 @@ QUIET_LIBRARIES = (
     "httpx",
     "httpcore",
     "multipart",
+    "python_multipart",
     "uvicorn.asgi",
 )
 

@@ -37,7 +37,6 @@ from governance.errors import (
     PseudonymTaken,
     WrongCredentials,
 )
-from governance.inbox import send_notice
 from governance.models import (
     Invite,
     InviteState,
@@ -179,7 +178,6 @@ async def join(
             await RoleGrant.create(person=person, role=invite.role)
             rows, codes = _recovery_rows(person, personal_key, secrets_.lookup_key)
             await RecoveryCode.bulk_create(rows)
-            await send_notice(person, "welcome")
     except IntegrityError as error:
         raise PseudonymTaken from error
     return Joined(person, personal_key, codes)

@@ -16,7 +16,6 @@ from governance.models import Notice, Person, Role
 
 # Titles are deliberately plain: they may show on a screen someone else can see.
 TITLES = {
-    "welcome": N_("Welcome to Chorus"),
     "news": N_("There is news for you"),
     "account": N_("A change to your account"),
 }

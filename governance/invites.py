@@ -89,11 +89,17 @@ async def create_invite(
     code = new_code()
     expires = (now or datetime.now(UTC)) + timedelta(days=charter.invite_valid_days)
     async with in_transaction():
+        if creator is not None:
+            counted = Person.filter(id=creator.id)
+            if not (Role.LEAD in roles or Role.STEWARD in roles):
+                # The limit is checked in the same statement that counts, so two invites
+                # created at the same moment cannot both slip under it.
+                counted = counted.filter(invites_created__lt=charter.invites_per_member)
+            if await counted.update(invites_created=F("invites_created") + 1) != 1:
+                raise InviteNotAllowed
         invite = await Invite.create(
             lookup=keyed_hash(lookup_key, code), role=role, expires_at=expires, created_by=creator
         )
-        if creator is not None:
-            await Person.filter(id=creator.id).update(invites_created=F("invites_created") + 1)
     return NewInvite(invite, code)
 
 

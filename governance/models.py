@@ -125,6 +125,11 @@ class Suspension(Model):
         "governance.Person", related_name="suspensions", on_delete=fields.CASCADE
     )
     reason = fields.TextField()
+    # The lead who acted, so the committee's review can hold them to account.
+    suspended_by: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
+        "governance.Person", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    suspended_by_id: str | None
     review = fields.CharEnumField(
         SuspensionReview, max_length=10, default=SuspensionReview.AWAITING
     )
@@ -132,6 +137,20 @@ class Suspension(Model):
 
     class Meta:
         table = "governance_suspension"
+
+
+class Closure(Model):
+    """That a lead closed an account on its owner's request: who acted and when, never whose."""
+
+    id = fields.IntField(primary_key=True)
+    closed_by: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
+        "governance.Person", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    closed_by_id: str | None
+    closed_on = fields.DateField()
+
+    class Meta:
+        table = "governance_closure"
 
 
 class Notice(Model):

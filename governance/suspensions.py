@@ -4,19 +4,20 @@ A suspension ends every session of the person at once and waits for the
 complaints committee's review; the person sees the reason when they try to
 sign in. Closing removes an account whose owner asked for it and can no
 longer sign in (passphrase and codes lost). The suspension row holds the
-person, the reason and the state of the review; which lead suspended is not
-recorded (the table has no column for it).
+person, the reason, the lead who acted and the state of the review. A closure
+records who closed an account and on which day, never whose account it was.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from uuid import UUID
 
 from tortoise.transactions import in_transaction
 
 from governance.errors import GovernanceError
-from governance.models import Person, Role, Suspension
+from governance.models import Closure, Person, Role, Suspension
 from governance.sessions import end_all_sessions
 
 REASON_MAX = 1000
@@ -103,7 +104,7 @@ async def suspend(person: Person, reason: str, by: Person) -> Suspension:
         if await Suspension.exists(person=person, active=True):
             raise AlreadySuspended
         cleaned = clean_reason(reason)
-        suspension = await Suspension.create(person=person, reason=cleaned)
+        suspension = await Suspension.create(person=person, reason=cleaned, suspended_by=by)
         await end_all_sessions(person)
     return suspension
 
@@ -114,4 +115,6 @@ async def close_account(person: Person, by: Person, *, asked: bool) -> None:
         raise NotOnYourself
     if not asked:
         raise RequestNotConfirmed
-    await person.delete()
+    async with in_transaction():
+        await person.delete()
+        await Closure.create(closed_by=by, closed_on=datetime.now(UTC).date())

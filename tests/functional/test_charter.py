@@ -6,22 +6,13 @@ import re
 from dataclasses import fields
 
 import pytest
-from starlette.applications import Starlette
 
-from governance import charter_routes
 from governance.charter import DESCRIPTIONS, Charter, current_charter, set_charter_value
 from tests.common.people import make_person, sign_in
 
 pytestmark = pytest.mark.usefixtures("db")
 
 ROW = re.compile(r'<tr id="(\w+)"><th scope="row">([^<]+)</th><td>([^<]+)</td></tr>')
-
-
-@pytest.fixture(autouse=True)
-def wired(app: Starlette) -> None:
-    """Until chorus/app.py lists these routes, add them to this test's app."""
-    known = {getattr(route, "path", None) for route in app.router.routes}
-    app.router.routes.extend(r for r in charter_routes.routes if r.path not in known)
 
 
 async def test_anyone_can_read_every_rule_with_its_value(client):

@@ -10,7 +10,6 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from governance import lead_routes
 from governance.charter import set_charter_value
 from governance.models import Invite, InviteState, Person, Role, Session, Suspension
 from governance.suspensions import REASON_MAX
@@ -21,13 +20,6 @@ pytestmark = pytest.mark.usefixtures("db")
 
 CODE = re.compile(r"<code>([A-Z2-7]{4}(?:-[A-Z2-7]{4}){3})</code>")
 OPTION = re.compile(r'<option value="([^"]*)"( selected)?>([^<]*)</option>')
-
-
-@pytest.fixture(autouse=True)
-def wired(app: Starlette) -> None:
-    """Until chorus/app.py lists these routes, add them to this test's app."""
-    known = {getattr(route, "path", None) for route in app.router.routes}
-    app.router.routes.extend(r for r in lead_routes.routes if r.path not in known)
 
 
 async def post_form(client: httpx.AsyncClient, path: str, **fields: str) -> httpx.Response:

@@ -46,7 +46,6 @@ async def test_each_member_gets_one_notice_in_a_single_statement(app, monkeypatc
         ]
     ]
     ally = (await make_person(app, "Dee", Role.ALLY)).person
-    await Notice.all().delete()  # the welcome notices
 
     statements = count_statements(monkeypatch)
     sent = await send_to_role(Role.MEMBER, "news", link="/charter")

@@ -54,3 +54,24 @@ def test_invites_left_follow_the_charter(who: str, created: int, left: int):
 def test_an_open_invite_past_its_date_is_expired(state, expires_in, status):
     invite = Invite(lookup="x", role=Role.MEMBER, expires_at=NOW + expires_in, state=state)
     assert invite_status(invite, NOW) == status
+
+
+@pytest.mark.usefixtures("db")
+async def test_the_limit_holds_even_when_the_count_read_earlier_is_stale(app):
+    # Two requests racing both read the count before either writes it: the same as
+    # creating with a stale copy of the member. The counting statement must refuse.
+    from governance.errors import InviteNotAllowed
+    from governance.invites import create_invite
+    from governance.models import Person
+    from tests.common.people import make_person, secrets_of
+
+    stale = (await make_person(app, "Quick")).person
+    charter = Charter(who_may_invite="members", invites_per_member=2)
+    key = secrets_of(app).lookup_key
+    for _ in range(2):
+        await create_invite(stale, Role.MEMBER, charter, key, {Role.MEMBER})
+    assert stale.invites_created == 0  # the copy in hand still says none were made
+    with pytest.raises(InviteNotAllowed):
+        await create_invite(stale, Role.MEMBER, charter, key, {Role.MEMBER})
+    assert (await Person.get(id=stale.id)).invites_created == 2
+    assert await Invite.filter(created_by_id=stale.id).count() == 2
