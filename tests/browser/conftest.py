@@ -15,7 +15,8 @@ take a `language` argument run once for every language the app ships.
 Tabs: `fresh_tab(chorus_page)` opens one in a browser context of its own (its
 own cookies, its own session); `reading_tab(chorus_page, language, width)`
 reuses one kept for the session, for tests that only look (never exit, never
-switch language, never sign out).
+switch language, never sign out). `invite_code` is a fresh member invite, made
+with `chorus invite` against the demo's database, for journeys that join.
 """
 
 from __future__ import annotations
@@ -173,7 +174,7 @@ class Tab:
     session: str = ""  # the session cookie of the demo person signed in, if any
     requested: list[str] = field(default_factory=list)
     _console: list[tuple[str, str]] = field(default_factory=list)
-    _documents: dict[str, int] = field(default_factory=dict)
+    _documents: dict[str, set[int]] = field(default_factory=dict)  # statuses by address
 
     def __post_init__(self) -> None:
         self.page.on("request", self._on_request)
@@ -192,7 +193,7 @@ class Tab:
 
     def _on_response(self, response: Response) -> None:
         if response.request.is_navigation_request():
-            self._documents[response.url] = response.status
+            self._documents.setdefault(response.url, set()).add(response.status)
 
     def _on_console(self, message: ConsoleMessage) -> None:
         if message.type == "error":  # CSP violations too: "Refused to load ..."
@@ -204,16 +205,16 @@ class Tab:
     @property
     def console_errors(self) -> list[str]:
         """What the page logged as errors. Chromium logs each 4xx document as "Failed to load
-        resource"; `open` checks those statuses itself, so only those lines are left out."""
+        resource"; `open` (or the test) checks those statuses itself, so only those lines are
+        left out."""
         return [
             text
             for text, url in self._console
-            if not (
-                url in self._documents
-                and text.startswith(
-                    "Failed to load resource: the server responded with a status of "
-                    f"{self._documents[url]} "
+            if not any(
+                text.startswith(
+                    f"Failed to load resource: the server responded with a status of {status} "
                 )
+                for status in self._documents.get(url, ())
             )
         ]
 
@@ -373,14 +374,27 @@ def neutral_url() -> Iterator[str]:
         server.server_close()
 
 
-@pytest.fixture(scope="session")
-def chorus_url(tmp_path_factory: pytest.TempPathFactory, neutral_url: str) -> Iterator[str]:
-    """`chorus demo` in a temporary directory, exiting to the neutral site."""
-    workdir = tmp_path_factory.mktemp("chorus-demo")
-    port = free_port()
+def chorus_environment(**settings: str) -> dict[str, str]:
+    """This process's environment for a `chorus` command, without any CHORUS_* setting of
+    its own but `settings`, with the repository importable."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("CHORUS_")}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
-    env["CHORUS_EXIT_URL"] = neutral_url
+    env.update(settings)
+    return env
+
+
+@pytest.fixture(scope="session")
+def demo_directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where `chorus demo` runs: its `var/demo/` (database, keys) lands here."""
+    return tmp_path_factory.mktemp("chorus-demo")
+
+
+@pytest.fixture(scope="session")
+def chorus_url(demo_directory: Path, neutral_url: str) -> Iterator[str]:
+    """`chorus demo` in a temporary directory, exiting to the neutral site."""
+    workdir = demo_directory
+    port = free_port()
+    env = chorus_environment(CHORUS_EXIT_URL=neutral_url)
     command = [sys.executable, "-m", "chorus.cli", "demo", "--host", "127.0.0.1"]
     log_path = workdir / "server.log"
     with log_path.open("wb") as log:
@@ -398,6 +412,32 @@ def chorus_url(tmp_path_factory: pytest.TempPathFactory, neutral_url: str) -> It
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+INVITE_CODE = re.compile(r"\b[A-Z2-7]{4}(?:-[A-Z2-7]{4}){3}\b")
+
+
+@pytest.fixture
+def invite_code(chorus_url: str, demo_directory: Path) -> str:
+    """A fresh member invite for the running demo, made as the README says:
+    `chorus invite --role member`, against the demo's own database and keys."""
+    env = chorus_environment(
+        CHORUS_DATABASE_URL="sqlite://var/demo/chorus.sqlite3",
+        CHORUS_KEY_DIRECTORY="var/demo/keys",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "chorus.cli", "invite", "--role", "member"],
+        cwd=demo_directory,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, f"chorus invite failed:\n{done.stdout}{done.stderr}"
+    found = INVITE_CODE.search(done.stdout)
+    assert found, f"no invite code in:\n{done.stdout}"
+    return found[0]
 
 
 def _wait_until_up(url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
