@@ -240,3 +240,33 @@ async def test_deleting_the_account_removes_it_after_confirmation(app, client):
 async def test_a_session_cookie_from_another_key_is_ignored(app, client):
     client.cookies.set("__Host-session", "A" * 120, domain="chorus.test")
     assert (await client.get("/account")).status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("state", "message"), [("expired", "has expired"), ("revoked", "cancelled")]
+)
+async def test_an_expired_or_revoked_invite_is_explained_and_changes_nothing(
+    app, client, state, message
+):
+    from datetime import UTC, datetime, timedelta
+
+    from governance.invites import revoke_invite
+
+    code = await invite_code(app)
+    invite = await Invite.get(state=InviteState.OPEN)
+    if state == "expired":
+        invite.expires_at = datetime.now(UTC) - timedelta(minutes=1)
+        await invite.save()
+    else:
+        assert await revoke_invite(str(invite.id))
+    response = await post_form(
+        client,
+        "/join",
+        invite_code=code,
+        pseudonym="Late",
+        passphrase=PASSPHRASE,
+        confirmation=PASSPHRASE,
+    )
+    assert response.status_code == 400
+    assert message in response.text and 'value="Late"' in response.text
+    assert await Person.filter(pseudonym="Late").count() == 0
