@@ -7,7 +7,7 @@ from typing import Any
 from tortoise.context import TortoiseContext
 from tortoise.migrations.executor import MigrationExecutor
 
-from chorus.settings import Settings
+from chorus.settings import POSTGRES_SCHEMES, Settings
 
 # Every package that owns tables, with its committed migrations.
 MODEL_APPS: dict[str, str] = {
@@ -22,7 +22,7 @@ class DatabaseNotMigrated(RuntimeError):
 
 def tortoise_config(settings: Settings) -> dict[str, Any]:
     return {
-        "connections": {"default": _connection_url(settings.database_url)},
+        "connections": {"default": postgres_url(settings.database_url, "asyncpg")},
         "apps": {
             label: {
                 "models": [f"{package}.models"],
@@ -36,11 +36,14 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
     }
 
 
-def _connection_url(url: str) -> str:
-    # Tortoise names the PostgreSQL driver "asyncpg"; accept the usual spellings too.
-    for prefix in ("postgresql://", "postgres://"):
+def postgres_url(url: str, scheme: str) -> str:
+    """The same PostgreSQL address under the scheme a client wants; other URLs unchanged.
+
+    Tortoise calls the driver "asyncpg://", psycopg and asyncpg itself "postgresql://".
+    """
+    for prefix in POSTGRES_SCHEMES:
         if url.startswith(prefix):
-            return "asyncpg://" + url[len(prefix) :]
+            return f"{scheme}://{url[len(prefix) :]}"
     return url
 
 

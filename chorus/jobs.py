@@ -18,6 +18,7 @@ from typing import Protocol
 import procrastinate
 from procrastinate.psycopg_connector import PsycopgConnector
 
+from chorus.database import postgres_url
 from chorus.models import JobBeat
 from chorus.settings import Settings
 
@@ -102,18 +103,11 @@ async def run_safely(job: PeriodicJob) -> None:
         logger.exception("scheduled job %s failed", job.name)
 
 
-def psycopg_conninfo(database_url: str) -> str:
-    for prefix in ("asyncpg://", "postgres://"):
-        if database_url.startswith(prefix):
-            return "postgresql://" + database_url[len(prefix) :]
-    return database_url
-
-
 def build_queue(settings: Settings, jobs: Sequence[PeriodicJob]) -> procrastinate.App:
     """The procrastinate app, with every job registered as a periodic task."""
     queue = procrastinate.App(
         connector=PsycopgConnector(
-            conninfo=psycopg_conninfo(settings.database_url), min_size=1, max_size=4
+            conninfo=postgres_url(settings.database_url, "postgresql"), min_size=1, max_size=4
         ),
         worker_defaults={"delete_jobs": "always", "install_signal_handlers": False},
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 LOG_LEVELS = ("error", "warning", "info", "debug")
+POSTGRES_SCHEMES = ("postgresql://", "postgres://", "asyncpg://")
 
 
 class SettingsError(ValueError):
@@ -41,7 +42,7 @@ class Settings:
 
     @property
     def uses_postgres(self) -> bool:
-        return self.database_url.startswith(("postgres://", "postgresql://", "asyncpg://"))
+        return self.database_url.startswith(POSTGRES_SCHEMES)
 
     def with_changes(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -14,33 +14,32 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
 
+from chorus.settings import Settings
+
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
 POT = LOCALES / "messages.pot"
-LANGUAGES = ("en", "fr")
 
 
 def run(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", *args],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+    )
+
+
+def extract(output: Path) -> None:
+    """Every marked string of the code as it is now, into a template at `output`."""
+    keywords = ["-k", "_", "-k", "N_"]
+    options = ["--no-location", "--omit-header", "--sort-output"]
+    run("extract", "-F", "babel.cfg", *keywords, "-o", str(output), *options, ".")
 
 
 def main() -> None:
-    run(
-        "extract",
-        "-F",
-        "babel.cfg",
-        "-k",
-        "_",
-        "-k",
-        "N_",
-        "-o",
-        str(POT),
-        "--no-location",
-        "--omit-header",
-        "--sort-output",
-        ".",
-    )
-    for code in LANGUAGES:
+    extract(POT)
+    for code in Settings().languages:
         po = LOCALES / code / "LC_MESSAGES" / "messages.po"
         if po.exists():
             run(

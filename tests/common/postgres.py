@@ -6,6 +6,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from chorus.database import postgres_url
+
 
 def with_database(url: str, name: str) -> str:
     parts = urlsplit(url)
@@ -13,7 +15,7 @@ def with_database(url: str, name: str) -> str:
 
 
 async def create_database(server_url: str, name: str) -> str:
-    connection = await asyncpg.connect(_asyncpg_url(server_url))
+    connection = await asyncpg.connect(postgres_url(server_url, "postgresql"))
     try:
         await connection.execute(f'CREATE DATABASE "{name}"')
     finally:
@@ -22,15 +24,8 @@ async def create_database(server_url: str, name: str) -> str:
 
 
 async def drop_database(server_url: str, name: str) -> None:
-    connection = await asyncpg.connect(_asyncpg_url(server_url))
+    connection = await asyncpg.connect(postgres_url(server_url, "postgresql"))
     try:
         await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await connection.close()
-
-
-def _asyncpg_url(url: str) -> str:
-    for prefix in ("asyncpg://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql://" + url[len(prefix) :]
-    return url

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from chorus.settings import Settings
+from scripts.catalogs import extract
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -22,27 +21,7 @@ def read(path: Path, locale: str | None = None) -> Catalog:
 def extract_now(tmp_path: Path) -> Catalog:
     """The strings in the code as it is now, not as the committed template remembers."""
     pot = tmp_path / "now.pot"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "babel.messages.frontend",
-            "extract",
-            "-F",
-            "babel.cfg",
-            "-k",
-            "_",
-            "-k",
-            "N_",
-            "-o",
-            str(pot),
-            "--omit-header",
-            ".",
-        ],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    extract(pot)
     return read(pot)
 
 
