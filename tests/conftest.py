@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
+import hypothesis
 import pytest
 from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
@@ -27,6 +28,11 @@ from chorus.settings import Settings
 from tests.common.postgres import create_database, drop_database
 
 BASE_URL = "https://chorus.test"
+
+# Properties are checked for what they say, not for speed: a loaded CI machine must not
+# turn a slow example into a failure (speed is measured by benchmarks/).
+hypothesis.settings.register_profile("chorus", deadline=None, print_blob=True)
+hypothesis.settings.load_profile("chorus")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
