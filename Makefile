@@ -3,6 +3,8 @@
 #   make test   set up, then run the whole test suite (see README.md)
 .PHONY: setup demo test lint messages benchmark clean
 
+# uv from PATH, else installed into .tools/ (which then goes on PATH, for the wheel test too).
+export PATH := $(CURDIR)/.tools/bin:$(PATH)
 UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PYTEST_ARGS ?=
 
