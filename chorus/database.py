@@ -13,6 +13,7 @@ from chorus.settings import POSTGRES_SCHEMES, Settings
 MODEL_APPS: dict[str, str] = {
     "chorus": "chorus",
     "governance": "governance",
+    "anonymity": "anonymity",
 }
 
 

@@ -7,9 +7,7 @@ off the event loop, and before any transaction opens.
 from __future__ import annotations
 
 import asyncio
-import base64
 import hashlib
-import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,6 +16,7 @@ from argon2 import Parameters
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from anonymity.codes import new_code, normalise_code
 from anonymity.wrapping import (
     Stretched,
     WrongSecret,
@@ -94,17 +93,6 @@ def check_new_passphrase(passphrase: str, confirmation: str, minimum: int) -> No
         raise PassphraseTooShort(minimum)
     if passphrase != confirmation:
         raise PassphrasesDiffer
-
-
-def new_code() -> str:
-    """A high-entropy code (80 bits) a person can read aloud or copy: XXXX-XXXX-XXXX-XXXX."""
-    raw = base64.b32encode(secrets.token_bytes(10)).decode()
-    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
-
-
-def normalise_code(text: str) -> str:
-    compact = "".join(char for char in text.upper() if char.isalnum())
-    return "-".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
 def code_wrapping_key(code: str) -> bytes:

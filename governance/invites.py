@@ -14,8 +14,8 @@ from uuid import UUID
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from anonymity.codes import new_code
 from anonymity.wrapping import keyed_hash
-from governance.accounts import new_code
 from governance.charter import Charter
 from governance.errors import GovernanceError, InviteNotAllowed
 from governance.models import Invite, InviteState, Person, Role

@@ -10,13 +10,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from anonymity.codes import normalise_code
 from anonymity.wrapping import keyed_hash
 from chorus.auth import signed_in
 from chorus.ratelimit import INVITE, RECOVERY, SIGN_IN, RateLimited, RateLimiter
 from chorus.rendering import render
 from chorus.sessions import CurrentPerson, clear_session_cookie, current_person, set_session_cookie
 from governance import accounts, sessions
-from governance.accounts import Secrets, SignedIn, clean_pseudonym, normalise_code
+from governance.accounts import Secrets, SignedIn, clean_pseudonym
 from governance.errors import GovernanceError, PseudonymInvalid, WrongCredentials
 from governance.forms import field_errors, text
 

@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from governance.accounts import clean_pseudonym, new_code, normalise_code
+from anonymity.codes import new_code, normalise_code
+from governance.accounts import clean_pseudonym
 from governance.errors import PseudonymInvalid
 
 

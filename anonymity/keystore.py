@@ -1,0 +1,148 @@
+"""Per-round keys, kept in the key directory and never in the database.
+
+Each round (a vote, or a survey of anonymous submissions) has its own folder
+`rounds/<round id>/` with:
+- `marker_key`: the HMAC key of participation markers;
+- `public_key`: the key ballots are sealed to;
+- `private_key`: the key that opens them, in the clear by default, or
+  `private_key.wrapped` in teller mode: wrapped by a passphrase that the
+  tellers hold, so that nobody, the host included, opens a ballot before close.
+Destroying a round's folder is what makes its markers meaningless and its
+sealed ballots unreadable for good.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from argon2 import Parameters
+from nacl.public import PrivateKey, PublicKey
+
+from anonymity.wrapping import Stretched, WrongSecret, check, stretch, unwrap, wrap
+
+ROUNDS = "rounds"
+_SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class RoundKeysMissing(Exception):
+    """The round's keys are gone (closed, destroyed) or were never made here."""
+
+
+class TellerPassphraseNeeded(Exception):
+    """The round is in teller mode: its ballots open only with the tellers' passphrase."""
+
+
+@dataclass(frozen=True)
+class RoundKeys:
+    marker_key: bytes
+    public_key: bytes
+    teller_mode: bool
+
+
+def round_directory(key_directory: Path, round_id: str) -> Path:
+    if not _SAFE_ID.match(round_id):
+        raise ValueError("a round id is 1 to 64 letters, digits, - or _")
+    return key_directory / ROUNDS / round_id
+
+
+def _write(path: Path, value: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(value)
+
+
+def create_round_keys(
+    key_directory: Path,
+    round_id: str,
+    teller_passphrase: str | None = None,
+    profile: Parameters | None = None,
+) -> RoundKeys:
+    """Make a round's keys; with a teller passphrase, the private key exists only wrapped."""
+    folder = round_directory(key_directory, round_id)
+    folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700)
+    private = PrivateKey.generate()
+    marker_key = secrets.token_bytes(32)
+    _write(folder / "marker_key", marker_key)
+    _write(folder / "public_key", bytes(private.public_key))
+    if teller_passphrase is None:
+        _write(folder / "private_key", bytes(private))
+    else:
+        if profile is None:
+            raise ValueError("teller mode needs the argon2id profile to stretch the passphrase")
+        stored, wrapping_key = stretch(teller_passphrase, profile)
+        _write(folder / "private_key.stretched", stored.encode())
+        _write(folder / "private_key.wrapped", wrap(bytes(private), wrapping_key))
+    return RoundKeys(marker_key, bytes(private.public_key), teller_passphrase is not None)
+
+
+def load_round_keys(key_directory: Path, round_id: str) -> RoundKeys:
+    folder = round_directory(key_directory, round_id)
+    try:
+        return RoundKeys(
+            marker_key=(folder / "marker_key").read_bytes(),
+            public_key=(folder / "public_key").read_bytes(),
+            teller_mode=(folder / "private_key.wrapped").exists(),
+        )
+    except FileNotFoundError as error:
+        raise RoundKeysMissing(round_id) from error
+
+
+def open_private_key(
+    key_directory: Path, round_id: str, teller_passphrase: str | None = None
+) -> PrivateKey:
+    folder = round_directory(key_directory, round_id)
+    if (folder / "private_key").exists():
+        return PrivateKey((folder / "private_key").read_bytes())
+    if not (folder / "private_key.wrapped").exists():
+        raise RoundKeysMissing(round_id)
+    if teller_passphrase is None:
+        raise TellerPassphraseNeeded(round_id)
+    stored = Stretched.decode((folder / "private_key.stretched").read_bytes())
+    try:
+        wrapping_key = check(teller_passphrase, stored)
+    except WrongSecret as error:
+        raise TellerPassphraseNeeded(round_id) from error
+    return PrivateKey(unwrap((folder / "private_key.wrapped").read_bytes(), wrapping_key))
+
+
+def public_key(keys: RoundKeys) -> PublicKey:
+    return PublicKey(keys.public_key)
+
+
+def destroy_round_keys(key_directory: Path, round_id: str) -> bool:
+    """Overwrite, then remove, the round's keys. True if there was anything to destroy."""
+    folder = round_directory(key_directory, round_id)
+    if not folder.exists():
+        return False
+    _shred_folder(folder)
+    return True
+
+
+def destroy_all_round_keys(key_directory: Path) -> int:
+    """Panic: every round's keys at once. Returns how many rounds lost their keys."""
+    rounds = key_directory / ROUNDS
+    if not rounds.exists():
+        return 0
+    folders = [folder for folder in rounds.iterdir() if folder.is_dir()]
+    for folder in folders:
+        _shred_folder(folder)
+    return len(folders)
+
+
+def _shred_folder(folder: Path) -> None:
+    # Overwriting helps on plain disks; on journaling or copy-on-write file systems only
+    # removing the key everywhere (backups too) is deletion. Both are done.
+    for path in folder.iterdir():
+        if path.is_file():
+            size = path.stat().st_size
+            with path.open("r+b") as handle:
+                handle.write(secrets.token_bytes(size))
+                handle.flush()
+                os.fsync(handle.fileno())
+    shutil.rmtree(folder)
