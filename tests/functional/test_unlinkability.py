@@ -1,0 +1,215 @@
+"""Nobody can link a member to what they submitted: not from the tables, the files or the logs.
+
+Thirty members join, sign in and each submit through the anonymity library, in a
+random order, to a round in a database of this test's own (so that everything
+is really written and committed). Then the test plays the adversaries of
+DESIGN.md: a copy of the database, the raw database files (WAL included) and the
+log output are searched for anything that ties a content row to a person.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import random
+import secrets
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tortoise import connections, fields
+from tortoise.context import TortoiseContext
+from tortoise.models import Model
+
+from anonymity import models as anonymity_models
+from anonymity.ballots import close_round, open_round, submit
+from anonymity.models import ClearBallot, CountedReceipt, ReceiptHash, SealedBallot
+from chorus.database import migrate, tortoise_config
+from chorus.keys import init_key_directory
+from chorus.logs import configure_logging
+from chorus.settings import Settings
+from governance import models as governance_models
+from governance.accounts import Secrets, join
+from governance.charter import Charter
+from governance.invites import create_invite
+from governance.models import Role
+from governance.sessions import start_session
+from tests.common.postgres import create_database, drop_database
+
+MEMBERS = 30
+CONTENT_MODELS: list[type[Model]] = [SealedBallot, ReceiptHash, ClearBallot, CountedReceipt]
+PERSON_MODELS: list[type[Model]] = [
+    governance_models.Person,
+    governance_models.RoleGrant,
+    governance_models.Session,
+    governance_models.RecoveryCode,
+    governance_models.Invite,
+    governance_models.Notice,
+    anonymity_models.Marker,
+]
+
+
+@pytest.fixture
+async def own_database(backend: str, tmp_path: Path) -> AsyncIterator[tuple[str, Path]]:
+    if backend == "sqlite":
+        yield f"sqlite://{tmp_path / 'db' / 'chorus.sqlite3'}", tmp_path / "db"
+        return
+    server = os.environ["CHORUS_TEST_DATABASE_URL"]
+    name = f"chorus_unlink_{secrets.token_hex(4)}"
+    url = await create_database(server, name)
+    try:
+        yield url, tmp_path / "db"
+    finally:
+        await drop_database(server, name)
+
+
+async def rows_of(model: type[Model]) -> list[dict[str, Any]]:
+    return list(await model.all().values())
+
+
+def long_values(rows: list[dict[str, Any]], skip: set[str]) -> set[str]:
+    """Every identifier-like value (8 characters or more), as text."""
+    found = set()
+    for row in rows:
+        for column, value in row.items():
+            if column in skip or value is None or isinstance(value, bool | int):
+                continue
+            text = value.hex() if isinstance(value, bytes) else str(value)
+            if len(text) >= 8:
+                found.add(text)
+    return found
+
+
+def read_files(folder: Path) -> bytes:
+    return b"".join(path.read_bytes() for path in folder.rglob("*") if path.is_file())
+
+
+async def test_nothing_links_a_member_to_a_ballot(
+    backend: str, own_database: tuple[str, Path], tmp_path: Path, capfd: pytest.CaptureFixture[str]
+):
+    url, db_folder = own_database
+    db_folder.mkdir(exist_ok=True)
+    settings = Settings(
+        database_url=url,
+        key_directory=tmp_path / "keys",
+        passphrase_profile="test",
+        log_level="debug",
+    )
+    init_key_directory(settings.key_directory)
+    configure_logging(settings)
+    logging.getLogger("chorus.test").debug("logging is on")
+    await migrate(settings)
+    from argon2.profiles import CHEAPEST
+
+    secrets_ = Secrets(
+        lookup_key=secrets.token_bytes(32), profile=CHEAPEST, passphrase_min_length=12
+    )
+    round_id = "unlink" + secrets.token_hex(4)
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=tortoise_config(settings))
+        members = []
+        for index in range(MEMBERS):
+            invite = await create_invite(None, Role.MEMBER, Charter(), secrets_.lookup_key)
+            joined = await join(
+                invite.code,
+                f"Member {index:02d}",
+                "a long passphrase",
+                "a long passphrase",
+                secrets_,
+            )
+            session_id = await start_session(joined.person)
+            members.append((joined, session_id))
+        await open_round(settings.key_directory, round_id)
+        order = list(range(MEMBERS))
+        random.shuffle(order)
+        contents = {index: f"choice {secrets.token_hex(6)}".encode() for index in order}
+        receipts = []
+        for index in order:
+            joined, _ = members[index]
+            cast = await submit(
+                settings.key_directory,
+                round_id,
+                str(joined.person.id),
+                joined.personal_key,
+                contents[index],
+            )
+            receipts.append(cast.receipt)
+
+        # A copy of the database while the round is open.
+        person_rows = {model.__name__: await rows_of(model) for model in PERSON_MODELS}
+        content_rows = {model.__name__: await rows_of(model) for model in CONTENT_MODELS}
+        person_values = set().union(
+            *(long_values(rows, skip={"round_id"}) for rows in person_rows.values())
+        )
+        content_values = set().union(
+            *(long_values(rows, skip={"round_id"}) for rows in content_rows.values())
+        )
+        assert person_values & content_values == set()
+        secrets_of_people = (
+            [joined.personal_key for joined, _ in members]
+            + [session_id for _, session_id in members]
+            + [str(joined.person.id).encode() for joined, _ in members]
+        )
+        for rows in content_rows.values():
+            for row in rows:
+                blob = repr(row).encode()
+                assert not any(value in blob for value in secrets_of_people)
+        for model in CONTENT_MODELS:
+            kinds = {type(field) for field in model._meta.fields_map.values()}
+            assert not kinds & {fields.DatetimeField, fields.DateField, fields.TimeField}, model
+
+        if backend == "postgres":
+            connection = connections.get("default")
+            person_xmins: set[str] = set()
+            for table in (
+                "governance_person",
+                "governance_session",
+                "governance_role_grant",
+                "governance_recovery_code",
+                "governance_invite",
+                "anonymity_marker",
+            ):
+                _, rows = await connection.execute_query(f"SELECT xmin::text AS x FROM {table}")
+                person_xmins |= {row["x"] for row in rows}
+            _, rows = await connection.execute_query(
+                "SELECT xmin::text AS x FROM anonymity_sealed_ballot "
+                "UNION SELECT xmin::text FROM anonymity_receipt_hash"
+            )
+            assert {row["x"] for row in rows} & person_xmins == set()
+
+        if backend == "sqlite":
+            files = read_files(db_folder)
+            assert files, "the database files were found"
+            assert not any(content in files for content in contents.values())
+            assert not any(key in files for key in secrets_of_people[:MEMBERS])
+
+        closed = await close_round(settings.key_directory, round_id)
+        assert sorted(closed.contents) == sorted(contents.values())
+
+        # After close: the stored order must not follow the order of submission.
+        position = {contents[index]: rank for rank, index in enumerate(order)}
+        if backend == "postgres":
+            _, rows = await connections.get("default").execute_query(
+                "SELECT content FROM anonymity_clear_ballot WHERE round_id = $1 ORDER BY ctid",
+                [round_id],
+            )
+        else:
+            _, rows = await connections.get("default").execute_query(
+                "SELECT content FROM anonymity_clear_ballot WHERE round_id = ? ORDER BY rowid",
+                [round_id],
+            )
+        stored = [position[bytes(row["content"])] for row in rows]
+        successions = sum(1 for a, b in itertools.pairwise(stored) if b == a + 1)
+        # A random order of 30 has about one such pair; in submission order it has 29.
+        assert successions < 8, stored
+        assert await SealedBallot.filter(round_id=round_id).count() == 0
+
+    output = capfd.readouterr()
+    logged = (output.out + output.err).encode()
+    for joined, _ in members:
+        assert joined.person.pseudonym.encode() not in logged
+        assert str(joined.person.id).encode() not in logged
+    assert not any(content in logged for content in contents.values())
+    assert not any(receipt and receipt.encode() in logged for receipt in receipts)
