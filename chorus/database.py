@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tortoise import connections
+from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.context import TortoiseContext
 from tortoise.migrations.executor import MigrationExecutor
 
@@ -23,7 +25,7 @@ class DatabaseNotMigrated(RuntimeError):
 
 def tortoise_config(settings: Settings) -> dict[str, Any]:
     return {
-        "connections": {"default": postgres_url(settings.database_url, "asyncpg")},
+        "connections": {"default": connection_url(settings.database_url)},
         "apps": {
             label: {
                 "models": [f"{package}.models"],
@@ -35,6 +37,26 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+def connection_url(url: str) -> str:
+    """The URL Tortoise connects with. SQLite overwrites what is deleted (secure_delete),
+    so that a deleted account's pseudonym does not linger in free pages of the file."""
+    if url.startswith("sqlite://") and "secure_delete" not in url:
+        return url + ("&" if "?" in url else "?") + "secure_delete=ON"
+    return postgres_url(url, "asyncpg")
+
+
+async def forget_deleted_rows() -> None:
+    """Push deleted rows out of SQLite's write-ahead log too (PostgreSQL: VACUUM's job).
+
+    Only once the deletion is committed: inside a transaction there is nothing to push yet.
+    """
+    connection = connections.get("default")
+    if connection.capabilities.dialect == "sqlite" and not isinstance(
+        connection, TransactionalDBClient
+    ):
+        await connection.execute_query("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def postgres_url(url: str, scheme: str) -> str:

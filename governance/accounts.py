@@ -27,6 +27,7 @@ from anonymity.wrapping import (
     unwrap,
     wrap,
 )
+from chorus.database import forget_deleted_rows
 from governance.errors import (
     AccountSuspended,
     InviteNotUsable,
@@ -269,3 +270,4 @@ async def delete_account(person: Person, passphrase: str) -> None:
     except WrongSecret as error:
         raise WrongCredentials from error
     await person.delete()
+    await forget_deleted_rows()

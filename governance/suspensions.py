@@ -16,6 +16,7 @@ from uuid import UUID
 
 from tortoise.transactions import in_transaction
 
+from chorus.database import forget_deleted_rows
 from governance.errors import GovernanceError
 from governance.models import Closure, Person, Role, Suspension
 from governance.sessions import end_all_sessions
@@ -118,3 +119,4 @@ async def close_account(person: Person, by: Person, *, asked: bool) -> None:
     async with in_transaction():
         await person.delete()
         await Closure.create(closed_by=by, closed_on=datetime.now(UTC).date())
+    await forget_deleted_rows()

@@ -213,3 +213,27 @@ async def test_nothing_links_a_member_to_a_ballot(
         assert str(joined.person.id).encode() not in logged
     assert not any(content in logged for content in contents.values())
     assert not any(receipt and receipt.encode() in logged for receipt in receipts)
+
+
+async def test_a_deleted_account_leaves_no_name_in_the_sqlite_files(backend: str, tmp_path: Path):
+    if backend != "sqlite":
+        pytest.skip("SQLite files only; on PostgreSQL deleted rows are VACUUM's job")
+    from argon2.profiles import CHEAPEST
+
+    from governance.accounts import delete_account
+
+    folder = tmp_path / "db"
+    folder.mkdir()
+    settings = Settings(database_url=f"sqlite://{folder / 'chorus.sqlite3'}")
+    await migrate(settings)
+    secrets_ = Secrets(
+        lookup_key=secrets.token_bytes(32), profile=CHEAPEST, passphrase_min_length=12
+    )
+    name = "Zebulon" + secrets.token_hex(4)
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=tortoise_config(settings))
+        invite = await create_invite(None, Role.MEMBER, Charter(), secrets_.lookup_key)
+        joined = await join(invite.code, name, "a long passphrase", "a long passphrase", secrets_)
+        assert name.encode() in read_files(folder)
+        await delete_account(joined.person, "a long passphrase")
+        assert name.encode() not in read_files(folder)
