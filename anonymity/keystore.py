@@ -13,16 +13,15 @@ sealed ballots unreadable for good.
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from argon2 import Parameters
 from nacl.public import PrivateKey, PublicKey
 
+from anonymity._files import shred_folder, write_private
 from anonymity.wrapping import Stretched, WrongSecret, check, stretch, unwrap, wrap
 
 ROUNDS = "rounds"
@@ -50,12 +49,6 @@ def round_directory(key_directory: Path, round_id: str) -> Path:
     return key_directory / ROUNDS / round_id
 
 
-def _write(path: Path, value: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(value)
-
-
 def create_round_keys(
     key_directory: Path,
     round_id: str,
@@ -68,16 +61,16 @@ def create_round_keys(
     folder.mkdir(mode=0o700)
     private = PrivateKey.generate()
     marker_key = secrets.token_bytes(32)
-    _write(folder / "marker_key", marker_key)
-    _write(folder / "public_key", bytes(private.public_key))
+    write_private(folder / "marker_key", marker_key)
+    write_private(folder / "public_key", bytes(private.public_key))
     if teller_passphrase is None:
-        _write(folder / "private_key", bytes(private))
+        write_private(folder / "private_key", bytes(private))
     else:
         if profile is None:
             raise ValueError("teller mode needs the argon2id profile to stretch the passphrase")
         stored, wrapping_key = stretch(teller_passphrase, profile)
-        _write(folder / "private_key.stretched", stored.encode())
-        _write(folder / "private_key.wrapped", wrap(bytes(private), wrapping_key))
+        write_private(folder / "private_key.stretched", stored.encode())
+        write_private(folder / "private_key.wrapped", wrap(bytes(private), wrapping_key))
     return RoundKeys(marker_key, bytes(private.public_key), teller_passphrase is not None)
 
 
@@ -120,7 +113,7 @@ def destroy_round_keys(key_directory: Path, round_id: str) -> bool:
     folder = round_directory(key_directory, round_id)
     if not folder.exists():
         return False
-    _shred_folder(folder)
+    shred_folder(folder)
     return True
 
 
@@ -131,18 +124,5 @@ def destroy_all_round_keys(key_directory: Path) -> int:
         return 0
     folders = [folder for folder in rounds.iterdir() if folder.is_dir()]
     for folder in folders:
-        _shred_folder(folder)
+        shred_folder(folder)
     return len(folders)
-
-
-def _shred_folder(folder: Path) -> None:
-    # Overwriting helps on plain disks; on journaling or copy-on-write file systems only
-    # removing the key everywhere (backups too) is deletion. Both are done.
-    for path in folder.iterdir():
-        if path.is_file():
-            size = path.stat().st_size
-            with path.open("r+b") as handle:
-                handle.write(secrets.token_bytes(size))
-                handle.flush()
-                os.fsync(handle.fileno())
-    shutil.rmtree(folder)

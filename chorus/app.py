@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -11,6 +12,7 @@ from starlette.routing import BaseRoute
 from starlette.types import ASGIApp
 from tortoise.contrib.starlette import RegisterTortoise
 
+from anonymity.retention import retention_job
 from anonymity.wrapping import PROFILES
 from chorus import pages
 from chorus.compression import GzipMiddleware
@@ -43,7 +45,12 @@ def all_routes() -> list[BaseRoute]:
 
 
 def all_jobs(settings: Settings) -> list[PeriodicJob]:
-    return [*shell_jobs(settings), *governance_jobs.jobs]
+    retention = functools.partial(retention_job, settings.key_directory, settings.retention_months)
+    return [
+        *shell_jobs(settings),
+        *governance_jobs.jobs,
+        PeriodicJob("retention", 3600, retention),
+    ]
 
 
 class Chorus(Starlette):

@@ -65,6 +65,15 @@ def _parser() -> argparse.ArgumentParser:
     keys_init = key_commands.add_parser("init", help="create the key directory and missing keys")
     keys_init.set_defaults(handler=cmd_keys_init)
 
+    retention = commands.add_parser("retention", help="delete content whose retention is over")
+    retention_commands = retention.add_subparsers(
+        title="retention commands", metavar="RETENTION_COMMAND"
+    )
+    retention_run = retention_commands.add_parser(
+        "run", help="destroy the keys of expired retention periods (their content with them)"
+    )
+    retention_run.set_defaults(handler=cmd_retention_run)
+
     worker = commands.add_parser("worker", help="run scheduled jobs (PostgreSQL)")
     worker.set_defaults(handler=cmd_worker)
 
@@ -134,6 +143,20 @@ def cmd_keys_init(settings: Settings, args: argparse.Namespace) -> int:
     else:
         print(f"{settings.key_directory} already holds every key; nothing changed.")
     print("Back up this directory apart from the database: together they open everything.")
+    return 0
+
+
+def cmd_retention_run(settings: Settings, args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from anonymity.retention import run_retention
+
+    months = settings.retention_months
+    shredded = run_retention(settings.key_directory, datetime.now(UTC), months)
+    if shredded:
+        print(f"Destroyed the keys of {', '.join(shredded)}: that content is unreadable for good.")
+    else:
+        print(f"Nothing has expired (content is kept {months} months after its month ends).")
     return 0
 
 

@@ -39,6 +39,9 @@ class Settings:
     # argon2id cost: "standard" (RFC 9106 low-memory); "test" only in the test suite.
     passphrase_profile: str = "standard"  # noqa: S105 (a cost profile, not a secret)
     passphrase_min_length: int = 12
+    # Stored content stays readable for this many months after the end of the calendar
+    # month (UTC) it was written in; then its key is destroyed (anonymity/retention.py).
+    retention_months: int = 24
 
     @property
     def uses_postgres(self) -> bool:
@@ -62,6 +65,11 @@ class Settings:
             for name, value in env.items()
             if name.startswith(prefix) and name != "CHORUS_KEY_DIRECTORY" and value
         }
+        retention_months = int(env.get("CHORUS_RETENTION_MONTHS", defaults.retention_months))
+        if retention_months < 0:
+            raise SettingsError(
+                f"CHORUS_RETENTION_MONTHS must be 0 or more months, not {retention_months}"
+            )
         return cls(
             database_url=env.get("CHORUS_DATABASE_URL", defaults.database_url),
             key_directory=Path(env.get("CHORUS_KEY_DIRECTORY", str(defaults.key_directory))),
@@ -74,6 +82,7 @@ class Settings:
             passphrase_min_length=int(
                 env.get("CHORUS_PASSPHRASE_MIN_LENGTH", defaults.passphrase_min_length)
             ),
+            retention_months=retention_months,
         )
 
 

@@ -32,3 +32,11 @@ def test_environment_values_are_read_once():
 def test_an_unknown_log_level_is_refused_with_the_choices():
     with pytest.raises(SettingsError, match="error, warning, info, debug"):
         Settings.from_environ({"CHORUS_LOG_LEVEL": "trace"})
+
+
+def test_retention_is_read_in_months_and_never_negative():
+    assert Settings.from_environ({}).retention_months == 24
+    assert Settings.from_environ({"CHORUS_RETENTION_MONTHS": "6"}).retention_months == 6
+    assert Settings.from_environ({"CHORUS_RETENTION_MONTHS": "0"}).retention_months == 0
+    with pytest.raises(SettingsError, match="CHORUS_RETENTION_MONTHS"):
+        Settings.from_environ({"CHORUS_RETENTION_MONTHS": "-1"})

@@ -1,0 +1,56 @@
+"""`chorus retention run` and the scheduled job destroy expired retention keys."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from anonymity.retention import ContentExpired, open_retained, seal_for_retention
+from chorus.app import all_jobs
+from chorus.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_command_shreds_expired_periods_and_says_so(tmp_path: Path):
+    keys = tmp_path / "keys"
+    old = seal_for_retention(keys, b"old", datetime(2001, 1, 1, tzinfo=UTC))
+    new = seal_for_retention(keys, b"new", datetime.now(UTC))
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "CHORUS_KEY_DIRECTORY": str(keys),
+        "CHORUS_RETENTION_MONTHS": "24",
+    }
+
+    def chorus(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "chorus.cli", *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    first = chorus("retention", "run")
+    assert first.returncode == 0, first.stderr
+    assert "2001-01" in first.stdout
+    with pytest.raises(ContentExpired):
+        open_retained(keys, old)
+    assert open_retained(keys, new) == b"new"
+    assert "Nothing has expired" in chorus("retention", "run").stdout
+
+
+async def test_the_retention_job_is_scheduled(tmp_path: Path):
+    keys = tmp_path / "keys"
+    old = seal_for_retention(keys, b"old", datetime(2001, 1, 1, tzinfo=UTC))
+    jobs = {job.name: job for job in all_jobs(Settings(key_directory=keys))}
+    await jobs["retention"].run()
+    with pytest.raises(ContentExpired):
+        open_retained(keys, old)
