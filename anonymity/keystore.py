@@ -21,7 +21,7 @@ from pathlib import Path
 from argon2 import Parameters
 from nacl.public import PrivateKey, PublicKey
 
-from anonymity._files import shred_folder, write_private
+from anonymity.files import shred_folder, write_private
 from anonymity.wrapping import Stretched, WrongSecret, check, stretch, unwrap, wrap
 
 ROUNDS = "rounds"

@@ -53,7 +53,7 @@ from pathlib import Path
 from nacl.exceptions import CryptoError
 from nacl.secret import SecretBox
 
-from anonymity._files import shred_file, write_private
+from anonymity.files import shred_file, write_private
 
 RETENTION = "retention"
 KEY_BYTES = SecretBox.KEY_SIZE

@@ -104,7 +104,7 @@ def create_app(settings: Settings) -> Chorus:
     app.state.cookie_key = cookie_key
     app.state.rate_limiter = RateLimiter(settings.rate_limit_storage)
     app.state.account_secrets = Secrets(
-        lookup_key=derive_key(keys.app_secret, "lookup"),
+        lookup_key=derive_key(keys.lookup_secret, "lookup"),
         profile=PROFILES[settings.passphrase_profile],
         passphrase_min_length=settings.passphrase_min_length,
     )

@@ -12,7 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from chorus.database import DatabaseNotMigrated, check_migrated, migrate
-from chorus.keys import KeyDirectoryError, init_key_directory, load_keys
+from chorus.keys import (
+    KeyDirectoryError,
+    destroy_keys,
+    init_key_directory,
+    load_keys,
+    rotate_keys,
+)
 from chorus.logs import configure_logging
 from chorus.settings import Settings, SettingsError
 from governance.accounts import Secrets
@@ -64,6 +70,17 @@ def _parser() -> argparse.ArgumentParser:
     key_commands = keys.add_subparsers(title="key commands", metavar="KEY_COMMAND")
     keys_init = key_commands.add_parser("init", help="create the key directory and missing keys")
     keys_init.set_defaults(handler=cmd_keys_init)
+    keys_rotate = key_commands.add_parser(
+        "rotate", help="replace the app secret: every session ends; open rounds keep their keys"
+    )
+    keys_rotate.set_defaults(handler=cmd_keys_rotate)
+    keys_destroy = key_commands.add_parser(
+        "destroy", help="panic: make every open ballot and stored secret unreadable at once"
+    )
+    keys_destroy.add_argument(
+        "--yes", action="store_true", help="do not ask (for scripts); nothing can undo this"
+    )
+    keys_destroy.set_defaults(handler=cmd_keys_destroy)
 
     retention = commands.add_parser("retention", help="delete content whose retention is over")
     retention_commands = retention.add_subparsers(
@@ -119,7 +136,7 @@ def _account_secrets(settings: Settings) -> Secrets:
 
     keys = load_keys(settings.key_directory, settings.key_values)
     return Secrets(
-        lookup_key=derive_key(keys.app_secret, "lookup"),
+        lookup_key=derive_key(keys.lookup_secret, "lookup"),
         profile=PROFILES[settings.passphrase_profile],
         passphrase_min_length=settings.passphrase_min_length,
     )
@@ -157,6 +174,31 @@ def cmd_retention_run(settings: Settings, args: argparse.Namespace) -> int:
         print(f"Destroyed the keys of {', '.join(shredded)}: that content is unreadable for good.")
     else:
         print(f"Nothing has expired (content is kept {months} months after its month ends).")
+    return 0
+
+
+def cmd_keys_rotate(settings: Settings, args: argparse.Namespace) -> int:
+    rotated = rotate_keys(settings.key_directory)
+    print(f"Replaced {', '.join(rotated)} in {settings.key_directory}.")
+    print("Restart every Chorus process: everyone is signed out and must reload open forms.")
+    print("Open rounds keep their own keys until they close; codes people hold still work.")
+    return 0
+
+
+def cmd_keys_destroy(settings: Settings, args: argparse.Namespace) -> int:
+    directory = settings.key_directory
+    if not args.yes:
+        print(f"This destroys every key in {directory}: open ballots, stored content,")
+        print("sessions, invites and recovery codes become unreadable for good.")
+        try:
+            answer = input("Type DESTROY to go on: ")
+        except EOFError:
+            answer = ""
+        if answer.strip() != "DESTROY":
+            print("Nothing was destroyed.")
+            return 1
+    destroy_keys(directory)
+    print(f"Destroyed {directory}. Stop every Chorus process now; `chorus keys init` starts anew.")
     return 0
 
 

@@ -15,8 +15,14 @@ import stat
 from collections.abc import Mapping
 from pathlib import Path
 
+from anonymity.files import overwrite, shred_folder, write_private
+
 # The secrets the shell needs; each is 32 random bytes, stored as hex.
-REQUIRED_KEYS = ("app_secret",)
+# - app_secret signs sessions' cookies and CSRF tokens; `chorus keys rotate` replaces it.
+# - lookup_secret keys the hashes of invite, recovery and follow-up codes; rotating it
+#   would void every code people hold, so it is never rotated (only destroyed).
+REQUIRED_KEYS = ("app_secret", "lookup_secret")
+ROTATED_KEYS = ("app_secret",)
 KEY_BYTES = 32
 
 
@@ -38,6 +44,10 @@ class Keys:
     def app_secret(self) -> bytes:
         return self._values["app_secret"]
 
+    @property
+    def lookup_secret(self) -> bytes:
+        return self._values["lookup_secret"]
+
 
 def init_key_directory(directory: Path) -> list[str]:
     """Create the directory and any missing key; never overwrite one. Returns the names created."""
@@ -55,9 +65,32 @@ def init_key_directory(directory: Path) -> list[str]:
 
 def write_key_file(path: Path, value: bytes) -> None:
     """Write a key so that only its owner can read it, even for a moment."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(value.hex() + "\n")
+    write_private(path, (value.hex() + "\n").encode())
+
+
+def rotate_keys(directory: Path) -> list[str]:
+    """Replace the rotated keys with new ones; the old ones are overwritten, then removed.
+
+    Every session ends and every open form must be reloaded. Round keys and the
+    lookup secret stay: open rounds keep their keys until they close.
+    """
+    load_keys(directory)  # refuse to rotate an incomplete or unsafe directory
+    for name in ROTATED_KEYS:
+        fresh = directory / f"{name}.new"
+        write_key_file(fresh, secrets.token_bytes(KEY_BYTES))
+        overwrite(directory / name)
+        os.replace(fresh, directory / name)
+    return list(ROTATED_KEYS)
+
+
+def destroy_keys(directory: Path) -> None:
+    """Panic: overwrite and remove the whole key directory, round and retention keys too.
+
+    Every open ballot, every stored secret and every code becomes unreadable at once;
+    Chorus will not start again until `chorus keys init` makes new keys.
+    """
+    if directory.exists():
+        shred_folder(directory)
 
 
 def load_keys(directory: Path, environ_values: Mapping[str, str] | None = None) -> Keys:

@@ -89,7 +89,40 @@ def test_the_command_explains_what_is_missing(tmp_path: Path):
     assert unmigrated.returncode == 2
     assert "chorus migrate" in unmigrated.stderr
 
+    refused = subprocess.run(
+        [sys.executable, "-m", "chorus.cli", "keys", "destroy"],
+        cwd=tmp_path,
+        env=env,
+        input="no\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode == 1 and "Nothing was destroyed" in refused.stdout
+    assert (tmp_path / "keys" / "app_secret").exists()
+
     migrated = chorus("migrate")
     assert migrated.returncode == 0, migrated.stderr
     assert "Applied" in migrated.stdout
     assert "up to date" in chorus("migrate").stdout
+
+
+def test_panic_destroys_the_keys_after_confirmation(tmp_path: Path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CHORUS_KEY_DIRECTORY": str(tmp_path / "keys")}
+    run = [sys.executable, "-m", "chorus.cli", "keys"]
+    subprocess.run([*run, "init"], cwd=tmp_path, env=env, check=True, capture_output=True)
+    rotated = subprocess.run(
+        [*run, "rotate"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert rotated.returncode == 0 and "signed out" in rotated.stdout
+    done = subprocess.run(
+        [*run, "destroy"],
+        cwd=tmp_path,
+        env=env,
+        input="DESTROY\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "keys").exists()
