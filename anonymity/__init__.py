@@ -1,0 +1,21 @@
+"""Anonymity by construction: a library, with no web code and no import of a domain.
+
+What the domains call (see each module for the details and the reasons):
+
+- rounds and surveys — `anonymity.ballots`:
+  `open_round`, `submit` (marks participation, seals the ballot, revises it when
+  the same member submits again), `close_round` (opens, shuffles, stores in the
+  clear, deletes the sealed traces, destroys the keys; resumable),
+  `receipt_was_counted`, `counted_receipts`;
+- codes people hold — `anonymity.codes`: ballot receipts (SHA-256 published
+  after close) and follow-up codes (keyed hashes);
+- keys — `anonymity.keystore` (per round, in the key directory, teller mode),
+  `anonymity.wrapping` (a personal key wrapped by a passphrase or a code),
+  `anonymity.files` (key files written privately, shredded);
+- retention — `anonymity.retention`: content sealed under a key per month,
+  unreadable once that key is destroyed;
+- disclosure control — `anonymity.disclosure`: small counts suppressed, with
+  the cells that would give them away, and releases only in steps of k;
+- scrubbing — `anonymity.scrubbing`: phone numbers, email and street addresses
+  and personal names found in free text, for the person to remove or keep.
+"""
