@@ -30,6 +30,7 @@ messages:
 
 benchmark: setup
 	$(UV) run python benchmarks/home.py
+	$(UV) run python -m benchmarks.anonymity
 
 clean:
 	rm -rf .venv .tools var dist

@@ -38,6 +38,7 @@ from typing import Any
 
 from argon2 import Parameters
 from nacl.public import SealedBox
+from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
@@ -134,30 +135,46 @@ async def submit(
 
     # Participation, in a transaction of its own.
     try:
-        async with in_transaction():
-            await Marker.create(round_id=round_id, value=marker_for(keys.marker_key, member_id))
+        await _insert_alone(Marker(round_id=round_id, value=marker_for(keys.marker_key, member_id)))
+        # A first submission: no ballot to replace, unless a simultaneous one of the same
+        # member stores first (then the insert below fails and the next attempt revises).
+        replacing = False
     except IntegrityError:
         # Taken part before. Without revision that is the end, unless the earlier
         # attempt stopped between its two transactions and left no ballot.
         if not round_.allows_revision and await SealedBallot.exists(round_id=round_id, tag=tag):
             raise AlreadySubmitted(round_id) from None
+        replacing = True
 
     # Content, in a transaction that touches no row about a person or a session.
     for _ in range(2):
         try:
-            return await _store(round_id, tag, sealed, round_.allows_revision)
+            return await _store(round_id, tag, sealed, round_.allows_revision, replacing)
         except IntegrityError:
-            continue  # a simultaneous first submission won; now this one revises it
+            replacing = True  # a simultaneous first submission won; now this one revises it
     raise AlreadySubmitted(round_id)
 
 
-async def _store(round_id: str, tag: str, sealed: bytes, allows_revision: bool) -> Cast:
+async def _insert_alone(row: Marker) -> None:
+    """One INSERT as its own transaction: a single autocommitted statement, or, inside a
+    caller's transaction, a savepoint, so that a conflict leaves that transaction usable."""
+    if isinstance(type(row)._meta.db, TransactionalDBClient):
+        async with in_transaction(type(row)._meta.default_connection):
+            await row.save()
+    else:
+        await row.save()
+
+
+async def _store(
+    round_id: str, tag: str, sealed: bytes, allows_revision: bool, replacing: bool
+) -> Cast:
     async with in_transaction():
-        replaced = await SealedBallot.filter(round_id=round_id, tag=tag).update(sealed=sealed)
-        if replaced:
-            if not allows_revision:
-                raise AlreadySubmitted(round_id)
-            return Cast(receipt=None, revised=True)
+        if replacing:
+            replaced = await SealedBallot.filter(round_id=round_id, tag=tag).update(sealed=sealed)
+            if replaced:
+                if not allows_revision:
+                    raise AlreadySubmitted(round_id)
+                return Cast(receipt=None, revised=True)
         await SealedBallot.create(id=uuid.uuid4(), round_id=round_id, sealed=sealed, tag=tag)
         receipt = new_code()
         await ReceiptHash.create(
@@ -195,10 +212,11 @@ async def close_round(
         checkpoint("opened")
         secrets.SystemRandom().shuffle(contents)
         checkpoint("shuffled")
-        tags = [tag for _, tag in rows]
-        hashes = sorted(
-            await ReceiptHash.filter(round_id=round_id, tag__in=tags).values_list("hash", flat=True)
-        )
+        # The receipts of the ballots just read, matched here rather than with `tag IN (...)`:
+        # a round's tags outnumber the parameters one query may carry (32,767 on asyncpg).
+        tags = {tag for _, tag in rows}
+        receipts = await ReceiptHash.filter(round_id=round_id).values_list("tag", "hash")
+        hashes = sorted(hash_ for tag, hash_ in receipts if tag in tags)
         async with in_transaction():
             await ClearBallot.bulk_create(
                 [ClearBallot(id=uuid.uuid4(), round_id=round_id, content=c) for c in contents],
