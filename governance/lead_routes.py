@@ -21,8 +21,9 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from chorus.auth import signed_in
-from chorus.i18n import N_, _
+from chorus.i18n import N_, _, current_language
 from chorus.rendering import render
+from chorus.scrubbing import KIND_NAMES, scrub_field
 from chorus.sessions import CurrentPerson
 from governance import invites, suspensions
 from governance.charter import Charter, current_charter
@@ -295,8 +296,13 @@ async def suspend(request: Request, person: CurrentPerson) -> Response:
         return render(request, "governance/lead/suspend.html", context)
     form = await request.form()
     context["values"] = {"reason": text(form, "reason", REASON_KEPT)}
+    scrubbed = scrub_field(form, "reason", context["values"]["reason"], current_language())
+    if scrubbed.text is None:
+        # Identifying details found: the lead chooses what to remove before anything is stored.
+        context |= {"scrub": scrubbed, "scrub_kind_names": KIND_NAMES}
+        return render(request, "governance/lead/suspend.html", context)
     try:
-        await suspensions.suspend(target, context["values"]["reason"], by=person.person)
+        await suspensions.suspend(target, scrubbed.text, by=person.person)
     except ReasonInvalid as error:
         context["errors"] = {"reason": reason_message(error)}
     except NotOnYourself:

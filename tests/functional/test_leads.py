@@ -372,3 +372,41 @@ async def test_names_and_reasons_are_shown_as_text_never_as_markup(app, client):
         assert "<i>Bo</i>" not in page.text and "&lt;i&gt;Bo&lt;/i&gt;" in page.text
     response = await post_form(client, path, reason="<script>x</script>" + "y" * REASON_MAX)
     assert "<script>x" not in response.text and "&lt;script&gt;x" in response.text
+
+
+async def test_identifying_details_in_a_reason_are_shown_first_and_removed_if_chosen(app, client):
+    await as_lead(app, client)
+    other = await make_person(app, "Bao")
+    path = f"/lead/people/{other.person.id}/suspend"
+    reason = "Shared a phone number in the chat: 06 12 34 56 78, and amina@example.org too."
+
+    first = await post_form(client, path, reason=reason)
+    assert first.status_code == 200
+    assert "Check before you send" in first.text
+    assert "06 12 34 56 78" in first.text and "amina@example.org" in first.text
+    assert await Suspension.filter(person_id=other.person.id).count() == 0
+    reviewed = re.search(r'name="reason_reviewed" value="([0-9a-f]+)"', first.text)
+    assert reviewed
+
+    # Remove the phone number (finding 0), keep the email address (finding 1 unticked).
+    done = await post_form(
+        client, path, reason=reason, reason_reviewed=reviewed.group(1), reason_remove="0"
+    )
+    assert done.status_code == 303
+    stored = (await Suspension.get(person_id=other.person.id)).reason
+    assert "06 12 34 56 78" not in stored and "[phone number removed]" in stored
+    assert "amina@example.org" in stored
+
+
+async def test_a_reason_changed_after_review_is_checked_again(app, client):
+    await as_lead(app, client)
+    other = await make_person(app, "Cy")
+    path = f"/lead/people/{other.person.id}/suspend"
+    first = await post_form(client, path, reason="Call 06 12 34 56 78 now.")
+    reviewed = re.search(r'name="reason_reviewed" value="([0-9a-f]+)"', first.text)
+    assert reviewed
+    again = await post_form(
+        client, path, reason="Call 07 98 76 54 32 now.", reason_reviewed=reviewed.group(1)
+    )
+    assert again.status_code == 200 and "07 98 76 54 32" in again.text
+    assert await Suspension.filter(person_id=other.person.id).count() == 0
