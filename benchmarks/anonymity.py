@@ -64,7 +64,7 @@ from anonymity.keystore import create_round_keys, load_round_keys, public_key
 from anonymity.models import Marker, ReceiptHash, SealedBallot
 from chorus.database import migrate, tortoise_config
 from chorus.settings import Settings
-from tests.common.postgres import create_database, drop_database
+from tests.common.postgres import scratch_database
 
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
 TARGET_ADDED_MS = 2.0
@@ -91,13 +91,8 @@ def server_url() -> str:
 @contextlib.asynccontextmanager
 async def scratch_postgres(server: str) -> AsyncIterator[str]:
     """A new, migrated database on `server`, dropped afterwards whatever happens."""
-    name = f"chorus_bench_{secrets.token_hex(4)}"
-    url = await create_database(server, name)
-    try:
-        await migrate(Settings(database_url=url))
+    async with scratch_database(server, "chorus_bench", migrated=True) as url:
         yield url
-    finally:
-        await drop_database(server, name)
 
 
 @contextlib.asynccontextmanager

@@ -15,24 +15,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
-import secrets
 import statistics
 import sys
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 from tortoise import connections
 from tortoise.context import TortoiseContext
 
-from chorus.database import migrate, tortoise_config
+from chorus.database import tortoise_config
 from chorus.settings import Settings
 from governance.inbox import send_to_role
 from governance.models import Role
+from tests.common.postgres import scratch_database
 
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
 TARGET_SECONDS = 10.0
@@ -41,37 +38,6 @@ BATCH = 20_000  # rows per INSERT while filling
 
 def server_url() -> str:
     return os.environ.get("CHORUS_BENCH_DATABASE_URL", DEFAULT_SERVER)
-
-
-def with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-
-
-def plain_postgres(url: str) -> str:
-    for prefix in ("asyncpg://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql://" + url[len(prefix) :]
-    return url
-
-
-@contextlib.asynccontextmanager
-async def scratch_database(server: str) -> AsyncIterator[str]:
-    """A new, empty database on `server`, dropped afterwards whatever happens."""
-    name = f"chorus_bench_{secrets.token_hex(4)}"
-    admin = await asyncpg.connect(plain_postgres(server))
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    try:
-        yield with_database(plain_postgres(server), name)
-    finally:
-        admin = await asyncpg.connect(plain_postgres(server))
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
 
 
 async def fill(members: int) -> None:
@@ -109,9 +75,8 @@ class Result:
 
 
 async def measure(members: int = 100_000, rounds: int = 3, server: str | None = None) -> Result:
-    async with scratch_database(server or server_url()) as url:
+    async with scratch_database(server or server_url(), "chorus_bench", migrated=True) as url:
         settings = Settings(database_url=url)
-        await migrate(settings)
         async with TortoiseContext() as context:
             await context.init(config=tortoise_config(settings))
             await fill(members)

@@ -10,7 +10,6 @@ requests through httpx's ASGI transport run in the test's task and see it.
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from chorus.app import create_app
 from chorus.database import migrate
 from chorus.keys import init_key_directory
 from chorus.settings import Settings
-from tests.common.postgres import create_database, drop_database
+from tests.common.postgres import scratch_database
 
 BASE_URL = "https://chorus.test"
 
@@ -81,13 +80,8 @@ async def database_url(
     server = os.environ.get("CHORUS_TEST_DATABASE_URL")
     if not server:
         pytest.exit("--backend postgres needs CHORUS_TEST_DATABASE_URL", returncode=2)
-    name = f"chorus_test_{secrets.token_hex(4)}"
-    url = await create_database(server, name)
-    try:
-        await migrate(Settings(database_url=url))
+    async with scratch_database(server, "chorus_test", migrated=True) as url:
         yield url
-    finally:
-        await drop_database(server, name)
 
 
 @pytest.fixture

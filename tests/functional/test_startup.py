@@ -14,7 +14,7 @@ from chorus.app import create_app
 from chorus.database import DatabaseNotMigrated, migrate, pending_migrations, tortoise_config
 from chorus.keys import KeyDirectoryError
 from chorus.settings import Settings
-from tests.common.postgres import create_database, drop_database
+from tests.common.postgres import scratch_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,13 +43,10 @@ async def empty_database_url(backend: str, tmp_path: Path):
     if backend == "sqlite":
         yield f"sqlite://{tmp_path / 'empty.sqlite3'}"
         return
-    server = os.environ["CHORUS_TEST_DATABASE_URL"]
-    name = f"chorus_empty_{os.getpid()}"
-    url = await create_database(server, name)
-    try:
+    async with scratch_database(
+        os.environ["CHORUS_TEST_DATABASE_URL"], "chorus_empty", migrated=False
+    ) as url:
         yield url
-    finally:
-        await drop_database(server, name)
 
 
 async def test_the_app_refuses_to_start_on_an_unmigrated_database(

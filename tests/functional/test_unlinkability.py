@@ -36,7 +36,7 @@ from governance.charter import Charter
 from governance.invites import create_invite
 from governance.models import Role
 from governance.sessions import start_session
-from tests.common.postgres import create_database, drop_database
+from tests.common.postgres import scratch_database
 
 MEMBERS = 30
 CONTENT_MODELS: list[type[Model]] = [SealedBallot, ReceiptHash, ClearBallot, CountedReceipt]
@@ -57,12 +57,8 @@ async def own_database(backend: str, tmp_path: Path) -> AsyncIterator[tuple[str,
         yield f"sqlite://{tmp_path / 'db' / 'chorus.sqlite3'}", tmp_path / "db"
         return
     server = os.environ["CHORUS_TEST_DATABASE_URL"]
-    name = f"chorus_unlink_{secrets.token_hex(4)}"
-    url = await create_database(server, name)
-    try:
+    async with scratch_database(server, "chorus_unlink", migrated=False) as url:
         yield url, tmp_path / "db"
-    finally:
-        await drop_database(server, name)
 
 
 async def rows_of(model: type[Model]) -> list[dict[str, Any]]:

@@ -71,8 +71,9 @@ async def test_an_unknown_kind_sends_nothing(app):
 @pytest.mark.postgres_only
 async def test_the_fanout_benchmark_runs_and_counts_every_notice(database_url: str):
     from benchmarks import inbox_fanout
+    from tests.common.postgres import with_database
 
-    server = inbox_fanout.with_database(database_url, "postgres")
+    server = with_database(database_url, "postgres")
     result = await inbox_fanout.measure(members=300, rounds=2, server=server)
     assert result.sent == [300, 300]
     assert all(seconds > 0 for seconds in result.seconds)
