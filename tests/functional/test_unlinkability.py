@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 from tortoise import connections, fields
 from tortoise.context import TortoiseContext
@@ -26,7 +27,7 @@ from tortoise.models import Model
 from anonymity import models as anonymity_models
 from anonymity.ballots import close_round, open_round, submit
 from anonymity.models import ClearBallot, CountedReceipt, ReceiptHash, SealedBallot
-from chorus.database import migrate, tortoise_config
+from chorus.database import migrate, postgres_url, tortoise_config
 from chorus.keys import init_key_directory
 from chorus.logs import configure_logging
 from chorus.settings import Settings
@@ -36,7 +37,7 @@ from governance.charter import Charter
 from governance.invites import create_invite
 from governance.models import Role
 from governance.sessions import start_session
-from tests.common.postgres import scratch_database
+from tests.common.postgres import local_data_directory, scratch_database, wal_since
 
 MEMBERS = 30
 CONTENT_MODELS: list[type[Model]] = [SealedBallot, ReceiptHash, ClearBallot, CountedReceipt]
@@ -118,6 +119,10 @@ async def test_nothing_links_a_member_to_a_ballot(
             session_id = await start_session(joined.person)
             members.append((joined, session_id))
         await open_round(settings.key_directory, round_id)
+        if backend == "postgres":
+            pg = await asyncpg.connect(postgres_url(url, "postgresql"))
+            wal_directory = await local_data_directory(pg)
+            first_segment = await pg.fetchval("SELECT pg_walfile_name(pg_current_wal_lsn())")
         order = list(range(MEMBERS))
         random.shuffle(order)
         contents = {index: f"choice {secrets.token_hex(6)}".encode() for index in order}
@@ -174,6 +179,18 @@ async def test_nothing_links_a_member_to_a_ballot(
                 "UNION SELECT xmin::text FROM anonymity_receipt_hash"
             )
             assert {row["x"] for row in rows} & person_xmins == set()
+            # The write-ahead log of the whole open round: what a copy of pg_wal would give.
+            try:
+                raw, joined_pages = await wal_since(pg, wal_directory, first_segment)
+            finally:
+                await pg.close()
+            sealed_rows = content_rows["SealedBallot"]
+            assert any(bytes(row["sealed"])[:64] in joined_pages for row in sealed_rows), (
+                "the WAL read is the one the ballots were written to"
+            )
+            for wal in (raw, joined_pages):
+                assert not any(content in wal for content in contents.values())
+                assert not any(key in wal for key in secrets_of_people[: 2 * MEMBERS])
 
         if backend == "sqlite":
             files = read_files(db_folder)

@@ -13,7 +13,6 @@ import os
 import secrets
 import sqlite3
 import stat
-import sys
 import threading
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
@@ -38,6 +37,7 @@ from anonymity.retention import (
     shred_expired,
 )
 from chorus.database import postgres_url
+from tests.common.postgres import local_data_directory, wal_since
 
 NOVEMBER_2026 = datetime(2026, 11, 15, 12, 0, tzinfo=UTC)
 
@@ -283,44 +283,6 @@ async def test_postgres_stores_ciphertext_that_shredding_makes_unreadable(pg: An
                 open_retained(keys, blob)
     finally:
         await pg.execute(f"DROP TABLE {table}")
-
-
-async def local_data_directory(pg: Any) -> Path:
-    """The server's data directory if this test can read it; skips (saying why) otherwise."""
-    try:
-        directory = Path(await pg.fetchval("SHOW data_directory"))
-        identifier = await pg.fetchval("SELECT system_identifier FROM pg_control_system()")
-    except asyncpg.InsufficientPrivilegeError:
-        pytest.skip("the test role may not see the data directory: database files unchecked")
-    try:
-        control = (directory / "global" / "pg_control").read_bytes()
-    except OSError:
-        pytest.skip(f"{directory} is not readable here: PostgreSQL's WAL files unchecked")
-    if int.from_bytes(control[:8], sys.byteorder) != identifier:
-        pytest.skip(f"{directory} here belongs to another server: its WAL files unchecked")
-    return directory
-
-
-XLP_LONG_HEADER = 0x0002  # xlp_info: the first page of a segment has a longer header
-
-
-async def wal_since(pg: Any, directory: Path, first: str) -> tuple[bytes, bytes]:
-    """The WAL segments written since segment `first`: as they are, and without page headers.
-
-    A record that crosses a WAL page boundary is cut by the next page's header;
-    removing the headers joins it up again, so that a row is found whole.
-    """
-    page_size = int(await pg.fetchval("SHOW wal_block_size"))
-    last = await pg.fetchval("SELECT pg_walfile_name(pg_current_wal_lsn())")
-    names = sorted(p.name for p in (directory / "pg_wal").iterdir() if len(p.name) == 24)
-    segments = [(directory / "pg_wal" / n).read_bytes() for n in names if first <= n <= last]
-    pages = []
-    for segment in segments:
-        for start in range(0, len(segment), page_size):
-            info = int.from_bytes(segment[start + 2 : start + 4], sys.byteorder)
-            header = 40 if info & XLP_LONG_HEADER else 24
-            pages.append(segment[start + header : start + page_size])
-    return b"".join(segments), b"".join(pages)
 
 
 @pytest.mark.postgres_only
