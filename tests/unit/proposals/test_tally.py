@@ -574,7 +574,7 @@ garbage = st.recursive(
 @given(ballot=garbage)
 def test_garbage_is_accepted_or_refused_by_name_never_crashes(check, ballot):
     try:
-        cleaned = VALIDATORS[check](ballot, ["a", "b", "c"])
+        cleaned: Any = VALIDATORS[check](ballot, ["a", "b", "c"])
     except InvalidBallot:
         return
     # Accepted: what comes back names only known options.
@@ -593,7 +593,7 @@ def test_every_ballot_a_member_can_fill_in_is_accepted(method, data):
         "dots": "dots",
     }[method.name]
     for ballot in ballots:
-        cleaned = VALIDATORS[check](ballot, options)
+        cleaned: Any = VALIDATORS[check](ballot, options)
         # Nothing a member chose is lost (options given no dot may be left out).
         assert {option for option in cleaned} >= {
             option for option in ballot if check != "dots" or ballot[option]
