@@ -59,12 +59,14 @@ is its true count or SUPPRESSED):
    deletion (retention), publish what comes next as a new table (`last=None`)
    of answers none of which were published before, e.g. a new period.
 
-What this does not promise: the pattern of hidden cells is itself a function of
-the counts, and the rules are public. Someone who reruns them on every table that
-fits a release can sometimes narrow a hidden cell further than the sums allow; in
-tiny tables with k of 2 or 3 (e.g. {3, 2, 2} with k = 3: only (2, 2) gives that
-pattern) down to one value. We saw no such case from k = 4 up in exhaustive
-searches of small tables; keep k at the defaults (5 and 10).
+What this does not promise: the pattern of hidden cells itself depends on the
+counts, and the rules are public. Someone who reruns them on every table that fits
+a release can, rarely, narrow a hidden entry down to one value: in exhaustive
+searches of small tables (up to 3 x 3, at most 18 people) one table in 60 for k of
+2 or 3, one in 400 for k from 4 to 8 (two column totals of 4 with k = 5). The tests
+play the reader who uses what was published, arithmetic, that no count is below
+zero and, across publications, that counts only grow; three or more
+publications together were searched exhaustively for small one-way tables only.
 
 Tables: a one-way table is a mapping from category to count; a two-way table a
 mapping from (row, column) to count, where a missing pair counts zero.
