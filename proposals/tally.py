@@ -59,12 +59,13 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cmp_to_key
 from itertools import accumulate, combinations
 from operator import itemgetter
+from typing import TypeVar
 
 ApprovalBallot = frozenset[str]
 """The options a member approves; empty is an abstention."""
@@ -336,6 +337,32 @@ def _rank(tiers: list[list[str]], counted: int) -> _Ranked:
     )
 
 
+_B = TypeVar("_B", bound=Hashable)
+
+
+def _sum_scores(
+    distinct: Mapping[_B, int],
+    scores_of: Callable[[_B], Mapping[str, int]],
+    listed: list[str],
+) -> tuple[dict[str, int], int, int]:
+    """Add up each distinct ballot's scores (validated by `scores_of`) times its count.
+
+    Returns the totals per option, the ballots counted and the abstentions (a ballot
+    scoring nothing abstains). Approval gives 1 per approved option; dots, the dots.
+    """
+    totals = dict.fromkeys(listed, 0)
+    counted = abstentions = 0
+    for ballot, count in distinct.items():
+        scores = scores_of(ballot)
+        if not scores:
+            abstentions += count
+            continue
+        counted += count
+        for option, score in scores.items():
+            totals[option] += score * count
+    return totals, counted, abstentions
+
+
 def _tiers_by_score(scores: Mapping[str, int], seed_order: list[str]) -> list[list[str]]:
     tiers: dict[int, list[str]] = {}
     for option in seed_order:
@@ -352,17 +379,11 @@ def tally_approval(
     """Count approval ballots: most approvals first. Raises InvalidBallot for a bad ballot."""
     listed = _option_list(options)
     known = frozenset(listed)
-    distinct = Counter(ballots)
-    approvals = dict.fromkeys(listed, 0)
-    counted = abstentions = 0
-    for ballot, count in distinct.items():
-        approved = validate_approval(ballot, known)
-        if not approved:
-            abstentions += count
-            continue
-        counted += count
-        for option in approved:
-            approvals[option] += count
+    approvals, counted, abstentions = _sum_scores(
+        Counter(ballots),
+        lambda ballot: dict.fromkeys(validate_approval(ballot, known), 1),
+        listed,
+    )
     seed_order = tie_break_order(listed, tie_break_seed)
     ranked = _rank(_tiers_by_score(approvals, seed_order), counted)
     return ApprovalResult(
@@ -746,17 +767,11 @@ def tally_dots(
     if dots_per_ballot < 1:
         raise ValueError("a ballot needs at least one dot to give")
     known = frozenset(listed)
-    distinct = Counter(tuple(sorted(ballot.items())) for ballot in ballots)
-    totals = dict.fromkeys(listed, 0)
-    counted = abstentions = 0
-    for items, count in distinct.items():
-        given = validate_dots(dict(items), known, dots_per_ballot)
-        if not given:
-            abstentions += count
-            continue
-        counted += count
-        for option, dots in given.items():
-            totals[option] += dots * count
+    totals, counted, abstentions = _sum_scores(
+        Counter(tuple(sorted(ballot.items())) for ballot in ballots),
+        lambda items: validate_dots(dict(items), known, dots_per_ballot),
+        listed,
+    )
     seed_order = tie_break_order(listed, tie_break_seed)
     ranked = _rank(_tiers_by_score(totals, seed_order), counted)
     return DotsResult(
