@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,30 +11,17 @@ import pytest
 from anonymity.retention import ContentExpired, open_retained, seal_for_retention
 from chorus.app import all_jobs
 from chorus.settings import Settings
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.common.cli import run_chorus
 
 
 def test_the_command_shreds_expired_periods_and_says_so(tmp_path: Path):
     keys = tmp_path / "keys"
     old = seal_for_retention(keys, b"old", datetime(2001, 1, 1, tzinfo=UTC))
     new = seal_for_retention(keys, b"new", datetime.now(UTC))
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "CHORUS_KEY_DIRECTORY": str(keys),
-        "CHORUS_RETENTION_MONTHS": "24",
-    }
+    settings = {"CHORUS_KEY_DIRECTORY": str(keys), "CHORUS_RETENTION_MONTHS": "24"}
 
     def chorus(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "chorus.cli", *args],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        return run_chorus(tmp_path, *args, settings=settings)
 
     first = chorus("retention", "run")
     assert first.returncode == 0, first.stderr

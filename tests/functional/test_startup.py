@@ -2,7 +2,6 @@
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,9 +13,8 @@ from chorus.app import create_app
 from chorus.database import DatabaseNotMigrated, migrate, pending_migrations, tortoise_config
 from chorus.keys import KeyDirectoryError
 from chorus.settings import Settings
+from tests.common.cli import run_chorus
 from tests.common.postgres import scratch_database
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_every_model_change_has_a_committed_migration(settings: Settings):
@@ -59,22 +57,13 @@ async def test_the_app_refuses_to_start_on_an_unmigrated_database(
 
 
 def test_the_command_explains_what_is_missing(tmp_path: Path):
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
+    settings = {
         "CHORUS_DATABASE_URL": f"sqlite://{tmp_path / 'db.sqlite3'}",
         "CHORUS_KEY_DIRECTORY": str(tmp_path / "keys"),
     }
 
-    def chorus(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "chorus.cli", *args],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+    def chorus(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        return run_chorus(tmp_path, *args, settings=settings, stdin=stdin)
 
     no_keys = chorus("serve")
     assert no_keys.returncode == 2
@@ -86,15 +75,7 @@ def test_the_command_explains_what_is_missing(tmp_path: Path):
     assert unmigrated.returncode == 2
     assert "chorus migrate" in unmigrated.stderr
 
-    refused = subprocess.run(
-        [sys.executable, "-m", "chorus.cli", "keys", "destroy"],
-        cwd=tmp_path,
-        env=env,
-        input="no\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    refused = chorus("keys", "destroy", stdin="no\n")
     assert refused.returncode == 1 and "Nothing was destroyed" in refused.stdout
     assert (tmp_path / "keys" / "app_secret").exists()
 
@@ -105,21 +86,10 @@ def test_the_command_explains_what_is_missing(tmp_path: Path):
 
 
 def test_panic_destroys_the_keys_after_confirmation(tmp_path: Path):
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "CHORUS_KEY_DIRECTORY": str(tmp_path / "keys")}
-    run = [sys.executable, "-m", "chorus.cli", "keys"]
-    subprocess.run([*run, "init"], cwd=tmp_path, env=env, check=True, capture_output=True)
-    rotated = subprocess.run(
-        [*run, "rotate"], cwd=tmp_path, env=env, capture_output=True, text=True
-    )
+    settings = {"CHORUS_KEY_DIRECTORY": str(tmp_path / "keys")}
+    assert run_chorus(tmp_path, "keys", "init", settings=settings).returncode == 0
+    rotated = run_chorus(tmp_path, "keys", "rotate", settings=settings)
     assert rotated.returncode == 0 and "signed out" in rotated.stdout
-    done = subprocess.run(
-        [*run, "destroy"],
-        cwd=tmp_path,
-        env=env,
-        input="DESTROY\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_chorus(tmp_path, "keys", "destroy", settings=settings, stdin="DESTROY\n")
     assert done.returncode == 0, done.stderr
     assert not (tmp_path / "keys").exists()
