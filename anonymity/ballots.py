@@ -244,6 +244,15 @@ async def close_round(
     )
 
 
+async def has_taken_part(key_directory: Path, round_id: str, member_id: str) -> bool:
+    """Whether the member has a marker in this open round (False once it closed)."""
+    round_ = await AnonymousRound.get_or_none(id=round_id)
+    if round_ is None or round_.phase != Phase.OPEN:
+        return False
+    keys = load_round_keys(key_directory, round_id)
+    return await Marker.exists(round_id=round_id, value=marker_for(keys.marker_key, member_id))
+
+
 async def counted_receipts(round_id: str) -> list[str]:
     hashes: list[Any] = await CountedReceipt.filter(round_id=round_id).values_list(
         "hash", flat=True

@@ -27,11 +27,17 @@ from chorus.ratelimit import RateLimiter
 from chorus.rendering import Renderer, StaticAssets
 from chorus.sessions import SessionMiddleware
 from chorus.settings import Settings
-from governance import charter_routes, inbox_routes, lead_routes
+from governance import charter_routes, electorate, inbox_routes, lead_routes
 from governance import jobs as governance_jobs
 from governance import routes as governance_routes
 from governance.accounts import Secrets
 from governance.models import ROLE_NAMES
+from proposals import jobs as proposals_jobs
+from proposals import routes as proposals_routes
+from proposals.service import Electorate
+
+# What proposals may ask of governance about people (DESIGN: proposals knows no governance).
+ELECTORATE = Electorate(count=electorate.count_role, notify=electorate.tell_results_are_out)
 
 
 def all_routes() -> list[BaseRoute]:
@@ -41,6 +47,7 @@ def all_routes() -> list[BaseRoute]:
         *lead_routes.routes,
         *inbox_routes.routes,
         *charter_routes.routes,
+        *proposals_routes.routes,
     ]
 
 
@@ -50,6 +57,7 @@ def all_jobs(settings: Settings) -> list[PeriodicJob]:
         *shell_jobs(settings),
         *governance_jobs.jobs,
         PeriodicJob("retention", 3600, retention),
+        *proposals_jobs.jobs(settings.key_directory, ELECTORATE),
     ]
 
 
@@ -91,7 +99,11 @@ def create_app(settings: Settings) -> Chorus:
         middleware=[
             Middleware(GzipMiddleware, minimum_size=500),
             Middleware(LanguageMiddleware, catalogs=catalogs),
-            Middleware(SessionMiddleware, cookie_key=cookie_key),
+            Middleware(
+                SessionMiddleware,
+                cookie_key=cookie_key,
+                quiet_paths=proposals_routes.BALLOT_PATHS,
+            ),
             Middleware(CSRFMiddleware, key=renderer.csrf_key, refuse=forbidden),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
@@ -108,6 +120,9 @@ def create_app(settings: Settings) -> Chorus:
         profile=PROFILES[settings.passphrase_profile],
         passphrase_min_length=settings.passphrase_min_length,
     )
+    app.state.electorate = ELECTORATE
+    app.state.petition_signatures = electorate.petition_signatures
+    app.state.results_threshold = electorate.results_threshold
     return app
 
 

@@ -16,8 +16,11 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 PersonEndpoint = Callable[[Request, CurrentPerson], Awaitable[Response]]
 
 
-def signed_in(*roles: Role) -> Callable[[PersonEndpoint], Endpoint]:
-    """Pass the current person to the route; send others to sign in, refuse wrong roles."""
+def signed_in(*roles: Role | str) -> Callable[[PersonEndpoint], Endpoint]:
+    """Pass the current person to the route; send others to sign in, refuse wrong roles.
+
+    Roles may be given by name ("member"), so domains that know nothing of governance
+    can guard their routes too."""
 
     def decorate(endpoint: PersonEndpoint) -> Endpoint:
         @functools.wraps(endpoint)

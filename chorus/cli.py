@@ -233,14 +233,34 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _seed_demo(settings: Settings) -> None:
-    from governance.demo import DEMO_PASSPHRASE, seed_demo_network
+    from chorus.app import ELECTORATE
+    from governance.charter import current_charter
+    from governance.demo import DEMO_PASSPHRASE, DEMO_PEOPLE, seed_demo_network
+    from proposals.demo import DemoVoter, seed_demo_rounds
 
+    secrets_ = _account_secrets(settings)
     async with _orm(settings):
-        made = await seed_demo_network(_account_secrets(settings))
+        made = await seed_demo_network(secrets_)
+        if made:
+            voters = {
+                pseudonym: DemoVoter(
+                    joined.person.id,
+                    joined.personal_key,
+                    frozenset(role.value for role in dict(DEMO_PEOPLE)[pseudonym]),
+                )
+                for pseudonym, joined in made.items()
+            }
+            await seed_demo_rounds(
+                voters,
+                secrets_.lookup_key,
+                settings.key_directory,
+                ELECTORATE,
+                (await current_charter()).petition_cosignatures,
+            )
     if made:
         print("Demo network created. Sign in at /sign-in as any of these people,")
         print(f"each with the passphrase: {DEMO_PASSPHRASE}")
-        for pseudonym, roles in made:
+        for pseudonym, roles in DEMO_PEOPLE:
             print(f"  {pseudonym:<8} {', '.join(role.value for role in roles)}")
     else:
         print("Demo network already set up (delete var/demo/ to start again).")

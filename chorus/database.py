@@ -16,6 +16,7 @@ MODEL_APPS: dict[str, str] = {
     "chorus": "chorus",
     "governance": "governance",
     "anonymity": "anonymity",
+    "proposals": "proposals",
 }
 
 

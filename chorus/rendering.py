@@ -23,6 +23,7 @@ from chorus.compression import SplicedPage, gzip_bytes
 from chorus.csrf import binding_of, issue_token
 from chorus.i18n import Catalogs
 from chorus.resources import static_directory, templates_directory
+from chorus.text import plain_text_html
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 COMPRESSED_SUFFIXES = {".css", ".js", ".svg"}
@@ -98,6 +99,7 @@ class Renderer:
             i18n.gettext, i18n.ngettext, newstyle=True
         )
         env.globals["static"] = assets.url
+        env.filters["plain_text"] = plain_text_html
         self.templates = Jinja2Blocks(env=env)
         self._shared: dict[tuple[str, object, str], SplicedPage] = {}
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from governance.accounts import Secrets, join
-from governance.charter import Charter
+from governance.accounts import Joined, Secrets, join
+from governance.charter import Charter, set_charter_value
 from governance.invites import create_invite
 from governance.models import Person, Role, RoleGrant
 
@@ -20,14 +20,22 @@ DEMO_PEOPLE: list[tuple[str, tuple[Role, ...]]] = [
 ]
 
 
-async def seed_demo_network(secrets_: Secrets) -> list[tuple[str, tuple[Role, ...]]]:
+# The demo shows results from 3 ballots, so that its few people see charts; a real
+# network keeps the charter's default (10) or more.
+DEMO_RESULTS_THRESHOLD = 3
+
+
+async def seed_demo_network(secrets_: Secrets) -> dict[str, Joined]:
     """Create the demo people unless the network already has someone; returns who was made."""
     if await Person.exists():
-        return []
+        return {}
     charter = Charter()
+    made = {}
     for pseudonym, (first, *more) in DEMO_PEOPLE:
         invite = await create_invite(None, first, charter, secrets_.lookup_key)
         joined = await join(invite.code, pseudonym, DEMO_PASSPHRASE, DEMO_PASSPHRASE, secrets_)
         for role in more:
             await RoleGrant.create(person=joined.person, role=role)
-    return DEMO_PEOPLE
+        made[pseudonym] = joined
+    await set_charter_value("results_threshold", DEMO_RESULTS_THRESHOLD)
+    return made

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import math
 
-from starlette.datastructures import FormData
-
 from chorus.i18n import _
 from chorus.ratelimit import RateLimited
+from chorus.text import FieldErrors
 from governance.errors import (
     AccountSuspended,
     InviteNotAllowed,
@@ -22,13 +21,6 @@ from governance.errors import (
     PseudonymTaken,
     WrongCredentials,
 )
-
-FieldErrors = dict[str, str]
-
-
-def text(form: FormData, name: str, limit: int = 500) -> str:
-    value = form.get(name)
-    return value[:limit] if isinstance(value, str) else ""
 
 
 def wait_message(seconds: int) -> str:

@@ -25,10 +25,10 @@ from chorus.i18n import N_, _, current_language
 from chorus.rendering import render
 from chorus.scrubbing import KIND_NAMES, scrub_field
 from chorus.sessions import CurrentPerson
+from chorus.text import FieldErrors, text
 from governance import invites, suspensions
 from governance.charter import Charter, current_charter
 from governance.errors import InviteNotAllowed
-from governance.forms import FieldErrors, text
 from governance.inbox_routes import shown_date
 from governance.invites import InviteNotRevocable, NewInvite
 from governance.models import ROLE_NAMES, Invite, Person, Role

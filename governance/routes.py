@@ -16,10 +16,11 @@ from chorus.auth import signed_in
 from chorus.ratelimit import INVITE, RECOVERY, SIGN_IN, RateLimited, RateLimiter
 from chorus.rendering import render
 from chorus.sessions import CurrentPerson, clear_session_cookie, current_person, set_session_cookie
+from chorus.text import text
 from governance import accounts, sessions
 from governance.accounts import Secrets, SignedIn, clean_pseudonym
 from governance.errors import GovernanceError, PseudonymInvalid, WrongCredentials
-from governance.forms import field_errors, text
+from governance.forms import field_errors
 
 
 def account_secrets(request: Request) -> Secrets:

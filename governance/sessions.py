@@ -41,8 +41,11 @@ async def start_session(person: Person, now: datetime | None = None) -> bytes:
     return session_id
 
 
-async def resume_session(session_id: bytes, now: datetime | None = None) -> Session | None:
-    """The live session for this id, its idle time extended; None (and gone) if it ended."""
+async def resume_session(
+    session_id: bytes, now: datetime | None = None, *, extend: bool = True
+) -> Session | None:
+    """The live session for this id, its idle time extended (unless `extend` is False);
+    None (and gone) if it ended."""
     now = now or datetime.now(UTC)
     session = await Session.get_or_none(id_hash=hash_id(session_id)).prefetch_related(
         "person", "person__roles"
@@ -53,7 +56,7 @@ async def resume_session(session_id: bytes, now: datetime | None = None) -> Sess
         await session.delete()
         return None
     extended = min(round_up(now + IDLE), session.expires_at)
-    if extended != session.idle_expires_at:
+    if extend and extended != session.idle_expires_at:
         # Written at most once per 10 minutes of activity.
         session.idle_expires_at = extended
         await session.save(update_fields=["idle_expires_at"])

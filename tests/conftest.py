@@ -128,3 +128,15 @@ async def client(app: Starlette, db: None) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 def anyio_backend() -> Iterator[str]:
     yield "asyncio"
+
+
+@pytest.fixture
+async def own_database(backend: str, tmp_path: Path) -> AsyncIterator[tuple[str, Path]]:
+    """A database of the test's own, really committed to (no rollback), and the folder of
+    its files on SQLite: for tests that read what a copy of the database would hold."""
+    if backend == "sqlite":
+        yield f"sqlite://{tmp_path / 'db' / 'chorus.sqlite3'}", tmp_path / "db"
+        return
+    server = os.environ["CHORUS_TEST_DATABASE_URL"]
+    async with scratch_database(server, "chorus_unlink", migrated=False) as url:
+        yield url, tmp_path / "db"

@@ -58,4 +58,12 @@
   /* Error summaries take focus, so screen readers announce them first. */
   var summary = document.querySelector("[data-error-summary]");
   if (summary) { summary.focus(); }
+
+  /* After htmx swaps in the next step of a form (the ballot's review, an error), focus
+     goes where a new page would put it: the error summary, or else the main content. */
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var main = document.getElementById("main");
+    if (!event.detail || !event.detail.boosted || !main) { return; }
+    (main.querySelector("[data-error-summary]") || main).focus();
+  });
 })();

@@ -87,6 +87,8 @@ NOT_PAGES = {
     "exit": "leaves for the neutral site (test_quick_exit.py follows it)",
     "static": "serves files, not pages",
     "member_invites": "the demo's charter does not let members invite (leads get /lead/invites)",
+    "results_csv": "a download, not a page (tests/functional/test_voting.py reads it)",
+    "results_json": "a download, not a page (tests/functional/test_voting.py reads it)",
 }
 
 
@@ -539,13 +541,18 @@ def visits(chorus_url: str, demo_sessions: SignedIn) -> dict[str, Visit]:
     seen: list[str] = []  # every page fetched, to find links in
 
     def first_visitor(address: str, status: int) -> Visit | None:
+        """The first who may open it; what everyone who may sees is read for links (an
+        author's page links to their edit page, a lead's to hiding)."""
+        first = None
         for person in [None, *(pseudonym for pseudonym, _ in DEMO_PEOPLE)]:
             cookie = f"{SESSION_COOKIE}={demo_sessions[person]}" if person else ""
             answer = ask(chorus_url, address, cookie=cookie)
             if answer.status == status:
                 seen.append(answer.body)
-                return Visit(address, person)
-        return None
+                first = first or Visit(address, person)
+                if person is None:
+                    break  # a page for anyone: the same for all
+        return first
 
     found: dict[str, Visit] = {}
     for chorus_page in PAGES:
@@ -555,13 +562,27 @@ def visits(chorus_url: str, demo_sessions: SignedIn) -> dict[str, Visit]:
             visit := first_visitor(chorus_page.path, chorus_page.status)
         ):
             found[chorus_page.name] = visit
-    links = [urlsplit(href).path for html in seen for href in re.findall(r'href="([^"]+)"', html)]
-    for chorus_page in PAGES:
-        pattern = chorus_page.pattern
-        for address in dict.fromkeys(link for link in links if pattern and re.match(pattern, link)):
-            if visit := first_visitor(address, chorus_page.status):
-                found[chorus_page.name] = visit
-                break
+    # Pages with parameters are found through links, followed as far as they go (a round's
+    # page links to its proposals, a proposal's page to its edit page...). Every linked
+    # address that fits a pattern is opened once, so its own links are read too.
+    opened: set[str] = set()
+    looked_at = 0
+    while looked_at < len(seen):
+        links = [
+            urlsplit(href).path
+            for html in seen[looked_at:]
+            for href in re.findall(r'href="([^"]+)"', html)
+        ]
+        looked_at = len(seen)
+        for address in dict.fromkeys(links):
+            for chorus_page in PAGES:
+                pattern = chorus_page.pattern
+                if address in opened or not pattern or not re.match(pattern, address):
+                    continue
+                opened.add(address)
+                visit = first_visitor(address, chorus_page.status)
+                if visit and chorus_page.name not in found:
+                    found[chorus_page.name] = visit
     return found
 
 
@@ -631,11 +652,15 @@ async def fresh_tab(
     (signed in afresh if it takes a demo person), closed after the test."""
     contexts: list[BrowserContext] = []
 
-    async def open_tab(chorus_page: ChorusPage | None = None, javascript: bool = True) -> Tab:
+    async def open_tab(
+        chorus_page: ChorusPage | None = None, javascript: bool = True, person: str | None = None
+    ) -> Tab:
+        """`person`: a demo person to sign in, for a tab opened for no page in particular."""
         context = await _new_context(browser, chorus_url, javascript=javascript)
         contexts.append(context)
         visit = visits[chorus_page.name] if chorus_page else None
-        session = sign_in_over_http(chorus_url, visit.person) if visit and visit.person else ""
+        person = visit.person if visit else person
+        session = sign_in_over_http(chorus_url, person) if person else ""
         if session:
             await context.add_cookies([cookie_for(chorus_url, SESSION_COOKIE, session)])
         page = await context.new_page()

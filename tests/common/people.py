@@ -45,3 +45,22 @@ async def sign_in(
     return await client.post(
         "/sign-in", data={"csrf_token": token, "pseudonym": pseudonym, "passphrase": passphrase}
     )
+
+
+def another_client(client: httpx.AsyncClient) -> httpx.AsyncClient:
+    """A second browser on the same app: its own cookies, the same transport."""
+    return httpx.AsyncClient(
+        transport=client._transport,
+        base_url=str(client.base_url),
+        headers={"sec-fetch-site": "same-origin"},
+    )
+
+
+async def signed_in_client(
+    app: Starlette, client: httpx.AsyncClient, pseudonym: str, *roles: Role
+) -> tuple[httpx.AsyncClient, Joined]:
+    """A new person, signed in on a browser of their own."""
+    joined = await make_person(app, pseudonym, *roles)
+    browser = another_client(client)
+    await sign_in(browser, pseudonym)
+    return browser, joined

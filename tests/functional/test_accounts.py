@@ -7,7 +7,7 @@ import pytest
 
 from governance.models import Invite, InviteState, Person, RecoveryCode, Session
 from tests.common.forms import csrf_token
-from tests.common.people import PASSPHRASE, invite_code, make_person, sign_in
+from tests.common.people import PASSPHRASE, another_client, invite_code, make_person, sign_in
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -208,11 +208,7 @@ async def test_new_recovery_codes_replace_the_old_ones(app, client):
 async def test_sign_out_everywhere_ends_every_session(app, client):
     joined = await make_person(app, "Nour")
     await sign_in(client, "Nour")
-    other = httpx.AsyncClient(
-        transport=client._transport,
-        base_url=str(client.base_url),
-        headers={"sec-fetch-site": "same-origin"},
-    )
+    other = another_client(client)
     await sign_in(other, "Nour")
     assert await Session.filter(person=joined.person).count() == 2
     token = csrf_token(await client.get("/account"))

@@ -73,6 +73,35 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/inbox/{notice_id:int}/read"): signed_in(404, visitors=403),
     ("POST", "/inbox/{notice_id:int}/delete"): signed_in(404, visitors=403),
     ("GET", "/charter"): everyone(200),
+    ("GET", "/rounds"): signed_in(200, visitors=303),
+    ("GET", "/rounds/new"): only(200, "lead", visitors=303),
+    ("POST", "/rounds/new"): only(400, "lead", visitors=403),
+    ("GET", "/rounds/petition"): only(200, "member", visitors=303),
+    ("POST", "/rounds/petition"): only(400, "member", visitors=403),
+    ("GET", "/rounds/{round_id:uuid}"): signed_in(404, visitors=303),
+    ("POST", "/rounds/{round_id:uuid}/sign"): only(404, "member", visitors=403),
+    ("POST", "/rounds/{round_id:uuid}/advance"): only(404, "lead", visitors=403),
+    ("GET", "/rounds/{round_id:uuid}/propose"): only(404, "member", visitors=303),
+    ("POST", "/rounds/{round_id:uuid}/propose"): only(404, "member", visitors=403),
+    ("GET", "/rounds/{round_id:uuid}/ballot"): only(404, "member", "ally", visitors=303),
+    ("POST", "/rounds/{round_id:uuid}/ballot"): only(404, "member", "ally", visitors=403),
+    ("POST", "/rounds/{round_id:uuid}/ballot/confirm"): only(404, "member", "ally", visitors=403),
+    ("GET", "/rounds/{round_id:uuid}/results"): signed_in(404, visitors=303),
+    ("POST", "/rounds/{round_id:uuid}/results/check"): signed_in(404, visitors=403),
+    ("GET", "/rounds/{round_id:uuid}/results.csv"): signed_in(404, visitors=303),
+    ("GET", "/rounds/{round_id:uuid}/results.json"): signed_in(404, visitors=303),
+    ("GET", "/proposals/{proposal_id:uuid}"): signed_in(404, visitors=303),
+    ("GET", "/proposals/{proposal_id:uuid}/edit"): only(404, "member", visitors=303),
+    ("POST", "/proposals/{proposal_id:uuid}/edit"): only(404, "member", visitors=403),
+    ("GET", "/proposals/{proposal_id:uuid}/withdraw"): only(404, "member", visitors=303),
+    ("POST", "/proposals/{proposal_id:uuid}/withdraw"): only(404, "member", visitors=403),
+    ("POST", "/proposals/{proposal_id:uuid}/cosign"): only(404, "member", visitors=403),
+    ("GET", "/proposals/{proposal_id:uuid}/hide"): only(404, "lead", visitors=303),
+    ("POST", "/proposals/{proposal_id:uuid}/hide"): only(404, "lead", visitors=403),
+    ("GET", "/proposals/{proposal_id:uuid}/contest"): only(404, "member", visitors=303),
+    ("POST", "/proposals/{proposal_id:uuid}/contest"): only(404, "member", visitors=403),
+    # Only the complaints committee decides on a contest (no role of this matrix holds it).
+    ("POST", "/proposals/{proposal_id:uuid}/review"): only(404, visitors=403),
 }
 
 # Concrete addresses for templates with parameters: well-formed, naming nothing that exists.
@@ -80,6 +109,8 @@ EXAMPLES = {
     "{invite_id:uuid}": "0b6f7f1e-8d0c-4f5e-9a51-3c2f6b7d9e10",
     "{person_id:uuid}": "5d1c2a3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
     "{notice_id:int}": "999999",
+    "{round_id:uuid}": "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4e",
+    "{proposal_id:uuid}": "8b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5f",
 }
 
 # Form fields a POST needs to get past its first check (the token is always sent).

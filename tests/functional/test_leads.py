@@ -14,7 +14,7 @@ from governance.charter import set_charter_value
 from governance.models import Invite, InviteState, Person, Role, Session, Suspension
 from governance.suspensions import REASON_MAX
 from tests.common.forms import csrf_token
-from tests.common.people import PASSPHRASE, invite_code, make_person, sign_in
+from tests.common.people import PASSPHRASE, another_client, invite_code, make_person, sign_in
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -31,14 +31,6 @@ async def as_lead(app: Starlette, client: httpx.AsyncClient, name: str = "Lena")
     joined = await make_person(app, name, Role.LEAD)
     await sign_in(client, name)
     return joined.person
-
-
-def other_client(client: httpx.AsyncClient) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        transport=client._transport,
-        base_url=str(client.base_url),
-        headers={"sec-fetch-site": "same-origin"},
-    )
 
 
 # Invites ---------------------------------------------------------------------------
@@ -69,7 +61,7 @@ async def test_a_new_invite_shows_its_code_once_and_the_code_works(app, client):
     assert code not in listing.text
     assert "Ally" in listing.text and "Open" in listing.text
 
-    visitor = other_client(client)
+    visitor = another_client(client)
     token = csrf_token(await visitor.get("/join"))
     joined = await visitor.post(
         "/join",
@@ -134,7 +126,7 @@ async def test_an_open_invite_can_be_cancelled_and_then_no_longer_works(app, cli
     assert "The invite is cancelled" in page.text
     await invite.refresh_from_db()
     assert invite.state == InviteState.REVOKED
-    visitor = other_client(client)
+    visitor = another_client(client)
     token = csrf_token(await visitor.get("/join"))
     refused = await visitor.post(
         "/join",
@@ -270,7 +262,7 @@ async def test_suspending_ends_every_session_and_the_person_sees_why(app, client
     await set_charter_value("suspension_review_days", 3)
     await as_lead(app, client)
     other = await make_person(app, "Bao")
-    their_browser = other_client(client)
+    their_browser = another_client(client)
     await sign_in(their_browser, "Bao")
     assert (await their_browser.get("/account")).status_code == 200
 

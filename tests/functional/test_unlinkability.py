@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import itertools
 import logging
-import os
 import random
 import secrets
-from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import asyncpg
 import pytest
@@ -37,7 +34,8 @@ from governance.charter import Charter
 from governance.invites import create_invite
 from governance.models import Role
 from governance.sessions import start_session
-from tests.common.postgres import local_data_directory, scratch_database, wal_since
+from tests.common.dumps import long_values, read_files, rows_of
+from tests.common.postgres import local_data_directory, wal_since
 
 MEMBERS = 30
 CONTENT_MODELS: list[type[Model]] = [SealedBallot, ReceiptHash, ClearBallot, CountedReceipt]
@@ -50,37 +48,6 @@ PERSON_MODELS: list[type[Model]] = [
     governance_models.Notice,
     anonymity_models.Marker,
 ]
-
-
-@pytest.fixture
-async def own_database(backend: str, tmp_path: Path) -> AsyncIterator[tuple[str, Path]]:
-    if backend == "sqlite":
-        yield f"sqlite://{tmp_path / 'db' / 'chorus.sqlite3'}", tmp_path / "db"
-        return
-    server = os.environ["CHORUS_TEST_DATABASE_URL"]
-    async with scratch_database(server, "chorus_unlink", migrated=False) as url:
-        yield url, tmp_path / "db"
-
-
-async def rows_of(model: type[Model]) -> list[dict[str, Any]]:
-    return list(await model.all().values())
-
-
-def long_values(rows: list[dict[str, Any]], skip: set[str]) -> set[str]:
-    """Every identifier-like value (8 characters or more), as text."""
-    found = set()
-    for row in rows:
-        for column, value in row.items():
-            if column in skip or value is None or isinstance(value, bool | int):
-                continue
-            text = value.hex() if isinstance(value, bytes) else str(value)
-            if len(text) >= 8:
-                found.add(text)
-    return found
-
-
-def read_files(folder: Path) -> bytes:
-    return b"".join(path.read_bytes() for path in folder.rglob("*") if path.is_file())
 
 
 async def test_nothing_links_a_member_to_a_ballot(

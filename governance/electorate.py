@@ -1,0 +1,25 @@
+"""What governance tells other domains about people: how many hold a role, and how
+to let them know results are out. Proposals receives these as plain functions
+(`proposals.service.Electorate`) and never sees a person."""
+
+from __future__ import annotations
+
+from governance.charter import current_charter
+from governance.inbox import send_to_role
+from governance.models import Role, RoleGrant
+
+
+async def count_role(role: str) -> int:
+    return await RoleGrant.filter(role=Role(role)).count()
+
+
+async def tell_results_are_out(role: str, link: str) -> int:
+    return await send_to_role(Role(role), "results", link)
+
+
+async def petition_signatures() -> int:
+    return (await current_charter()).petition_cosignatures
+
+
+async def results_threshold() -> int:
+    return (await current_charter()).results_threshold

@@ -1,0 +1,161 @@
+"""Rounds for the demo network: one in every phase, so every page has something to show.
+
+The demo's people are passed in (proposals knows nothing of governance): each
+as their id, personal key and role names, by pseudonym.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from proposals import service
+from proposals.forms import encode_ballot
+from proposals.models import Kind, Method, Phase, Purpose, Round, Voters
+
+
+@dataclass(frozen=True)
+class DemoVoter:
+    person_id: uuid.UUID
+    personal_key: bytes
+    roles: frozenset[str]
+
+
+def _spec(
+    question: str,
+    method: Method,
+    *,
+    purpose: Purpose = Purpose.PRIORITY,
+    voters: Voters = Voters.MEMBERS,
+    start: int = 0,
+    cosignatures_needed: int = 0,
+) -> service.RoundSpec:
+    today = datetime.now(UTC).date() + timedelta(days=start)
+    return service.RoundSpec(
+        question=question,
+        purpose=purpose,
+        elects="committee" if purpose == Purpose.ELECTION else "",
+        method=method,
+        dots_per_ballot=5 if method == Method.DOTS else 0,
+        voters=voters,
+        cosignatures_needed=cosignatures_needed,
+        allows_revision=True,
+        proposing_ends=today + timedelta(days=7),
+        cosigning_ends=today + timedelta(days=14),
+        voting_ends=today + timedelta(days=21),
+    )
+
+
+async def seed_demo_rounds(
+    people: dict[str, DemoVoter],
+    lookup_key: bytes,
+    key_directory: Path,
+    electorate: service.Electorate,
+    petition_signatures: int,
+) -> None:
+    """Create the demo rounds unless there are rounds already."""
+    if await Round.exists():
+        return
+
+    async def propose(round_: Round, author: str, title: str, text: str) -> None:
+        await service.submit_proposal(
+            round_,
+            service.ProposalText(title, text, [], []),
+            lookup_key,
+            people[author].person_id,
+        )
+
+    async def move(round_: Round, phase: Phase) -> None:
+        while round_.phase != phase:
+            await service.advance(round_, key_directory, electorate)
+
+    # Taking proposals: one by Amina, which she can still change, and one a lead hid.
+    services = await service.open_round(
+        _spec("Which service should we review first?", Method.APPROVAL)
+    )
+    await propose(
+        services,
+        "Amina",
+        "Review the night shelter",
+        "Several of us slept there this year.\nAsk what would make it feel safe.",
+    )
+    await propose(services, "Bao", "Review the legal clinic", "Waiting times are long.")
+    hidden = await services.proposals.filter(title="Review the legal clinic").get()
+    await service.hide_proposal(hidden, "It names a worker at the clinic. Please remove the name.")
+
+    # An election taking candidates.
+    election = await service.open_round(
+        _spec(
+            "Who should join the complaints committee?",
+            Method.MAJORITY_JUDGMENT,
+            purpose=Purpose.ELECTION,
+        )
+    )
+    await service.submit_proposal(
+        election,
+        service.ProposalText("Carmen", "I listen, and I keep what I hear to myself.", [], []),
+        lookup_key,
+        people["Carmen"].person_id,
+        Kind.CANDIDATE,
+    )
+
+    # Co-signing.
+    campaign = await service.open_round(
+        _spec(
+            "What should the network campaign on this year?",
+            Method.SCHULZE,
+            cosignatures_needed=1,
+        )
+    )
+    await propose(campaign, "Bao", "Wages paid on time", "Many of us were paid late or never.")
+    await propose(campaign, "Carmen", "Papers kept by the worker", "Nobody should hold our papers.")
+    await move(campaign, Phase.COSIGNING)
+
+    # Voting, with allies' advice counted apart.
+    classes = await service.open_round(
+        _spec(
+            "Which language classes should we fund?",
+            Method.DOTS,
+            voters=Voters.ADVISORY_ALLIES,
+        )
+    )
+    for title in ("Evening classes", "Weekend classes", "Classes online"):
+        await propose(classes, "Esi", title, f"{title}, with childcare.")
+    await move(classes, Phase.VOTING)
+
+    # Closed, with results: four members voted.
+    first = await service.open_round(
+        _spec("What should we work on first?", Method.SCHULZE, start=-30)
+    )
+    for title, author in (("Safe housing", "Amina"), ("Legal help", "Bao"), ("Jobs", "Carmen")):
+        await propose(first, author, title, f"Work on {title.lower()} first.")
+    await move(first, Phase.VOTING)
+    key = {p.title: p.ballot_key for p in await service.ballot_options(first)}
+    housing, legal, jobs = key["Safe housing"], key["Legal help"], key["Jobs"]
+    rankings = {
+        "Amina": [housing, legal, jobs],
+        "Bao": [legal, housing],
+        "Carmen": [housing, jobs, legal],
+        "Esi": [housing],
+    }
+    for pseudonym, ranking in rankings.items():
+        voter = people[pseudonym]
+        await service.cast(
+            first,
+            voter.roles,
+            voter.person_id,
+            voter.personal_key,
+            encode_ballot(Method.SCHULZE, tuple(ranking)),
+            key_directory,
+        )
+    await move(first, Phase.CLOSED)
+
+    # A members' petition with one signature.
+    await service.start_petition(
+        _spec("Should we meet in person twice a year?", Method.APPROVAL),
+        lookup_key,
+        people["Amina"].person_id,
+        signatures_needed=petition_signatures,
+    )

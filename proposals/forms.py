@@ -1,0 +1,639 @@
+"""Reading the forms of rounds, proposals, hiding reasons and ballots.
+
+Each reader returns what it understood, what was typed (to show it again) and
+FieldErrors: field id -> a translated message that says how to fix the problem.
+Bad input never raises. Field ids are the HTML `name`s; the error summary links
+to `#<name>`, so the template gives that id to the field (for a group of
+checkboxes or radios: to its first input).
+
+Ballot fields (the ballot page and its review page follow these exactly)
+--------------------------------------------------------------------------
+Options are the ballot's option ids ("1", "2", ...).
+
+- approval: checkboxes named `choice`, value = option id.
+- schulze and instant_runoff: one select per option named `rank-<id>`, value
+  "" (not ranked) or "1" .. "<number of options>". Gaps are allowed (only the
+  order counts); the same rank twice is an error.
+- majority_judgment: radios named `grade-<id>`, values "0" (Reject) to
+  GRADE_COUNT - 1 (Excellent), lowest first; none checked = not graded.
+- dots: number inputs named `dots-<id>`, "" = 0.
+
+The review-and-confirm page carries the entered values on as hidden inputs with
+the same names (`BallotInput.entered`: field name -> values), so the confirm
+POST is read by the same `read_ballot`. Errors about the ballot as a whole are
+on the id `ballot` (give it to the first input of the ballot); others are on
+`rank-<id>`, `grade-<id>` (first radio of the group) or `dots-<id>`.
+
+A ballot with nothing chosen is valid: it is a blank ballot (an abstention), and
+`BallotInput.empty` says so, for the review page to tell the voter.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import TypeVar
+
+from starlette.datastructures import FormData
+
+from chorus.i18n import N_, _, gettext
+from chorus.text import FieldErrors, text
+from proposals.models import Method, Purpose, Voters
+from proposals.names import GRADE_COUNT, GRADE_NAMES
+from proposals.tags import FORMS_OF_TRAFFICKING, OPPRESSION_CATEGORIES
+from proposals.tally import (
+    ApprovalBallot,
+    GradeOutOfRange,
+    InvalidBallot,
+    MalformedBallot,
+    NegativeDots,
+    RankedBallot,
+    RepeatedOption,
+    TooManyDots,
+    UnknownOption,
+    validate_approval,
+    validate_dots,
+    validate_grades,
+    validate_ranking,
+)
+
+__all__ = [
+    "ELECTS",
+    "Ballot",
+    "BallotInput",
+    "FieldErrors",
+    "ProposalInput",
+    "RoundInput",
+    "decode_ballot",
+    "encode_ballot",
+    "read_ballot",
+    "read_proposal",
+    "read_reason",
+    "read_round",
+    "review_lines",
+    "text",
+]
+
+# The roles an election can fill (role names as governance knows them).
+ELECTS = ("lead", "committee")
+
+# Characters of a field kept to show it again, however long it was (the error says the limit).
+_KEEP = 20_000
+# Characters of one ballot field kept: an option id or a small number.
+_KEEP_BALLOT = 20
+# Invisible control characters (not tab or newline) are dropped: they only hide or break text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_INTEGER = re.compile(r"[+-]?\d{1,9}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+# (empty, too short, too long) messages; translated when shown.
+_QUESTION = (
+    N_("Enter the question people will answer."),
+    N_("The question must be at least %(minimum)s characters long."),
+    N_("The question must be %(maximum)s characters or fewer. It has %(count)s now."),
+)
+_TITLE = (
+    N_("Enter a title for your proposal."),
+    N_("The title must be at least %(minimum)s characters long."),
+    N_("The title must be %(maximum)s characters or fewer. It has %(count)s now."),
+)
+_DESCRIPTION = (
+    N_("Describe your proposal: what should the network do, and why?"),
+    N_("The description must be at least %(minimum)s characters long."),
+    N_("The description must be %(maximum)s characters or fewer. It has %(count)s now."),
+)
+_STATEMENT = (
+    N_("Write a short statement: why are you standing, and what would you do?"),
+    N_("Your statement must be at least %(minimum)s characters long."),
+    N_("Your statement must be %(maximum)s characters or fewer. It has %(count)s now."),
+)
+_REASON = (
+    N_("Write the reason here. Use at least %(minimum)s characters."),
+    N_("Write at least %(minimum)s characters, so the reason is clear."),
+    N_("Write %(maximum)s characters or fewer. It has %(count)s now."),
+)
+
+_Choice = TypeVar("_Choice", bound=StrEnum)
+
+
+# -- Text ---------------------------------------------------------------------------------------
+
+
+def _one_line(raw: str) -> str:
+    """A one-line field: newlines become spaces, spaces at both ends go."""
+    return _CONTROL.sub("", " ".join(raw.replace("\r\n", "\n").splitlines())).strip()
+
+
+def _paragraphs(raw: str) -> str:
+    """A text area: \\n line endings, no spaces at line ends, no blank lines around it."""
+    lines = _CONTROL.sub("", raw.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip("\n")
+
+
+def _length_error(
+    value: str, minimum: int, maximum: int, messages: tuple[str, str, str]
+) -> str | None:
+    empty, short, long = messages
+    values = {"minimum": minimum, "maximum": maximum, "count": len(value)}
+    if not value.strip():
+        return _(empty, **values) if minimum > 0 else None
+    if len(value) < minimum:
+        return _(short, **values)
+    if len(value) > maximum:
+        return _(long, **values)
+    return None
+
+
+def _check_length(
+    errors: FieldErrors,
+    name: str,
+    value: str,
+    minimum: int,
+    maximum: int,
+    messages: tuple[str, str, str],
+) -> None:
+    message = _length_error(value, minimum, maximum, messages)
+    if message:
+        errors[name] = message
+
+
+def _choice(kind: type[_Choice], raw: str) -> _Choice | None:
+    try:
+        return kind(raw)
+    except ValueError:
+        return None
+
+
+def _integer(raw: str) -> int | None:
+    """A whole number as typed ("12", " 3 ", "-1", "١٢"); None for anything else."""
+    raw = raw.strip()
+    return int(raw) if _INTEGER.fullmatch(raw) else None
+
+
+def _date(raw: str) -> date | None:
+    """A date from an HTML date input (YYYY-MM-DD); None when it is no real date."""
+    raw = raw.strip()
+    if not _ISO_DATE.fullmatch(raw):
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return None  # 2025-02-30
+
+
+# -- Rounds -------------------------------------------------------------------------------------
+
+ROUND_FIELDS = (
+    "question",
+    "purpose",
+    "elects",
+    "method",
+    "dots_per_ballot",
+    "voters",
+    "cosignatures_needed",
+    "allows_revision",
+    "proposing_ends",
+    "cosigning_ends",
+    "voting_ends",
+)
+
+
+@dataclass(frozen=True)
+class RoundInput:
+    question: str
+    purpose: Purpose | None
+    elects: str  # "lead" or "committee" for an election, else ""
+    method: Method | None
+    dots_per_ballot: int  # 0 unless the method is dots
+    voters: Voters | None
+    cosignatures_needed: int  # 0 for a petition: the caller decides
+    allows_revision: bool
+    proposing_ends: date | None
+    cosigning_ends: date | None
+    voting_ends: date | None
+    entered: dict[str, str] = field(default_factory=dict)  # every field of ROUND_FIELDS
+
+
+def read_round(form: FormData, today: date, *, petition: bool) -> tuple[RoundInput, FieldErrors]:
+    """The settings of a new round (or a members' petition for one)."""
+    entered = {name: text(form, name, _KEEP) for name in ROUND_FIELDS}
+    errors: FieldErrors = {}
+
+    question = _one_line(entered["question"])
+    _check_length(errors, "question", question, 5, 200, _QUESTION)
+
+    purpose = _choice(Purpose, entered["purpose"])
+    if purpose is None:
+        errors["purpose"] = _("Choose what this round is for.")
+    elects = ""
+    if purpose == Purpose.ELECTION:
+        if entered["elects"] in ELECTS:
+            elects = entered["elects"]
+        else:
+            errors["elects"] = _("Choose the role people will elect someone to.")
+
+    method = _choice(Method, entered["method"])
+    if method is None:
+        errors["method"] = _("Choose how the votes are counted.")
+    dots_per_ballot = 0
+    if method == Method.DOTS:
+        dots = _integer(entered["dots_per_ballot"])
+        if dots is not None and 1 <= dots <= 100:
+            dots_per_ballot = dots
+        elif not entered["dots_per_ballot"].strip():
+            errors["dots_per_ballot"] = _("Enter how many dots each voter gets, from 1 to 100.")
+        else:
+            errors["dots_per_ballot"] = _("Enter a whole number of dots from 1 to 100, like 5.")
+
+    voters = _choice(Voters, entered["voters"])
+    if voters is None:
+        errors["voters"] = _("Choose who can vote.")
+
+    cosignatures_needed = 0
+    if not petition:
+        needed = _integer(entered["cosignatures_needed"])
+        if needed is not None and 0 <= needed <= 1000:
+            cosignatures_needed = needed
+        else:
+            errors["cosignatures_needed"] = _(
+                "Enter how many co-signatures a proposal needs: a whole number "
+                "from 0 to 1000. Enter 0 if it needs none."
+            )
+
+    allows_revision = entered["allows_revision"] == "yes"
+
+    example = (today + timedelta(days=14)).isoformat()
+    missing = {
+        "proposing_ends": _("Enter the date proposing ends."),
+        "cosigning_ends": _("Enter the date co-signing ends."),
+        "voting_ends": _("Enter the date voting ends."),
+    }
+    dates: dict[str, date | None] = {}
+    for name, message in missing.items():
+        dates[name] = _date(entered[name])
+        if dates[name] is None:
+            if entered[name].strip():
+                errors[name] = _(
+                    "Enter a real date as year-month-day, like %(example)s.", example=example
+                )
+            else:
+                errors[name] = message
+    # Each date after today and after every date before it (the phases follow one another).
+    too_early = {
+        ("proposing_ends", "today"): _("Proposing must end after today. Choose a later date."),
+        ("cosigning_ends", "today"): _("Co-signing must end after today. Choose a later date."),
+        ("cosigning_ends", "proposing_ends"): _(
+            "Co-signing must end after proposing ends. Choose a later date."
+        ),
+        ("voting_ends", "today"): _("Voting must end after today. Choose a later date."),
+        ("voting_ends", "proposing_ends"): _(
+            "Voting must end after proposing ends. Choose a later date."
+        ),
+        ("voting_ends", "cosigning_ends"): _(
+            "Voting must end after co-signing ends. Choose a later date."
+        ),
+    }
+    latest, latest_name = today, "today"
+    for name, chosen in dates.items():
+        if chosen is None:
+            continue
+        if chosen <= latest:
+            errors[name] = too_early[name, latest_name]
+        else:
+            latest, latest_name = chosen, name
+    proposing_ends, cosigning_ends, voting_ends = dates.values()
+    errors = {name: errors[name] for name in ROUND_FIELDS if name in errors}  # in page order
+
+    return (
+        RoundInput(
+            question=question,
+            purpose=purpose,
+            elects=elects,
+            method=method,
+            dots_per_ballot=dots_per_ballot,
+            voters=voters,
+            cosignatures_needed=cosignatures_needed,
+            allows_revision=allows_revision,
+            proposing_ends=proposing_ends,
+            cosigning_ends=cosigning_ends,
+            voting_ends=voting_ends,
+            entered=entered,
+        ),
+        errors,
+    )
+
+
+# -- Proposals and candidates -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProposalInput:
+    title: str  # "" for a candidate (their name is the title)
+    description: str  # a candidate's statement
+    forms_of_trafficking: list[str]  # known keys only, sorted: also what to show as checked
+    oppression_categories: list[str]
+    entered: dict[str, str] = field(default_factory=dict)  # "title" and "description", as typed
+
+
+def _tags(form: FormData, name: str, mapping: Mapping[str, str], errors: FieldErrors) -> list[str]:
+    values = form.getlist(name)
+    if any(not isinstance(value, str) or value not in mapping for value in values):
+        errors[name] = _("Choose from the list.")
+    return sorted({value for value in values if isinstance(value, str) and value in mapping})
+
+
+def read_proposal(form: FormData, *, candidate: bool) -> tuple[ProposalInput, FieldErrors]:
+    """A proposal (title, description, tags), or a candidate's statement (and tags)."""
+    errors: FieldErrors = {}
+    entered = {"description": text(form, "description", _KEEP)}
+    title = ""
+    if not candidate:
+        entered = {"title": text(form, "title", _KEEP), **entered}
+        title = _one_line(entered["title"])
+        _check_length(errors, "title", title, 3, 120, _TITLE)
+    description = _paragraphs(entered["description"])
+    if candidate:
+        _check_length(errors, "description", description, 10, 1000, _STATEMENT)
+    else:
+        _check_length(errors, "description", description, 1, 5000, _DESCRIPTION)
+    forms = _tags(form, "forms_of_trafficking", FORMS_OF_TRAFFICKING, errors)
+    categories = _tags(form, "oppression_categories", OPPRESSION_CATEGORIES, errors)
+    return ProposalInput(title, description, forms, categories, entered), errors
+
+
+def read_reason(
+    form: FormData, name: str, *, minimum: int = 10, maximum: int = 1000
+) -> tuple[str, FieldErrors]:
+    """A lead's reason for hiding a proposal, or its author's reply contesting it."""
+    reason = _paragraphs(text(form, name, _KEEP))
+    message = _length_error(reason, minimum, maximum, _REASON)
+    return reason, {name: message} if message else {}
+
+
+# -- Ballots ------------------------------------------------------------------------------------
+
+Ballot = ApprovalBallot | RankedBallot | Mapping[str, int]
+"""What the tally of each method counts: approvals, a ranking, grades or dots."""
+
+_RANKED = (Method.SCHULZE, Method.INSTANT_RUNOFF)
+_PREFIX = {
+    Method.SCHULZE: "rank-",
+    Method.INSTANT_RUNOFF: "rank-",
+    Method.MAJORITY_JUDGMENT: "grade-",
+    Method.DOTS: "dots-",
+}
+
+
+@dataclass(frozen=True)
+class BallotInput:
+    method: Method
+    ballot: Ballot | None  # None when there are errors
+    entered: dict[str, list[str]] = field(default_factory=dict)  # field name -> values typed
+
+    @property
+    def empty(self) -> bool:
+        """Nothing chosen: a blank ballot, which counts as an abstention."""
+        return self.ballot is not None and not self.ballot
+
+    def encode(self) -> bytes:
+        """The sealed content of this ballot (compact JSON); see `decode_ballot`."""
+        if self.ballot is None:
+            raise ValueError("a ballot with errors cannot be sealed")
+        return encode_ballot(self.method, self.ballot)
+
+
+def _unreadable() -> FieldErrors:
+    return {"ballot": _("This ballot could not be read. Reload the page and try again.")}
+
+
+def _ballot_errors(error: InvalidBallot) -> FieldErrors:
+    """The field a tally's named error belongs to, with how to fix it."""
+    if isinstance(error, UnknownOption | RepeatedOption):
+        return {
+            "ballot": _(
+                "This ballot has a choice that is not on it. Reload the page and try again."
+            )
+        }
+    if isinstance(error, GradeOutOfRange):
+        return {
+            f"grade-{error.option}": _(
+                "Choose one of the grades, from %(lowest)s to %(highest)s.",
+                lowest=gettext(GRADE_NAMES[0]),
+                highest=gettext(GRADE_NAMES[-1]),
+            )
+        }
+    if isinstance(error, NegativeDots):
+        return {f"dots-{error.option}": _("Dots cannot be below 0. Enter 0 or more.")}
+    if isinstance(error, TooManyDots):
+        return {
+            "ballot": _(
+                "You used %(used)s dots. You have %(allowed)s. Take some away.",
+                used=error.given,
+                allowed=error.allowed,
+            )
+        }
+    return _unreadable()
+
+
+def _fields(form: FormData, prefix: str, options: Sequence[str]) -> dict[str, str] | None:
+    """Option id -> the one value of its field (known options first, then strays).
+
+    None when a field was sent twice or is a file: a page that was tampered with.
+    """
+    keys = [prefix + option for option in options]
+    keys += [key for key in form if key.startswith(prefix) and key not in keys]
+    found: dict[str, str] = {}
+    for key in keys:
+        values = form.getlist(key)
+        if len(values) > 1 or not all(isinstance(value, str) for value in values):
+            return None
+        if values:
+            found[key.removeprefix(prefix)] = str(values[0])
+    return found
+
+
+def read_ballot(
+    form: FormData, method: Method, options: Sequence[str], *, dots_per_ballot: int
+) -> tuple[BallotInput, FieldErrors]:
+    """The ballot on the form, checked by the same rules as the tally (see the module doc)."""
+    listed = list(options)
+    known = frozenset(listed)
+    errors: FieldErrors = {}
+    candidate: object
+    if method == Method.APPROVAL:
+        values = form.getlist("choice")
+        entered = {"choice": [value[:_KEEP_BALLOT] for value in values if isinstance(value, str)]}
+        if not all(isinstance(value, str) for value in values):
+            return BallotInput(method, None, entered), _unreadable()
+        candidate = frozenset(str(value) for value in values)
+    else:
+        prefix = _PREFIX[method]
+        found = _fields(form, prefix, listed)
+        if found is None:
+            return BallotInput(method, None, {}), _unreadable()
+        entered = {
+            prefix + option: [value[:_KEEP_BALLOT]]
+            for option, value in found.items()
+            if option in known
+        }
+        if method in _RANKED:
+            candidate = _ranking(found, listed, errors)
+        elif method == Method.MAJORITY_JUDGMENT:
+            candidate = _numbers(found, known, prefix, errors, _("Choose one of the grades."))
+        else:
+            candidate = _numbers(
+                found,
+                known,
+                prefix,
+                errors,
+                _("Enter a whole number of dots, like 2, or leave it empty."),
+            )
+    ballot: Ballot | None = None
+    try:
+        if method == Method.APPROVAL:
+            ballot = validate_approval(candidate, known)
+        elif method in _RANKED:
+            ballot = validate_ranking(candidate, known)
+        elif method == Method.MAJORITY_JUDGMENT:
+            ballot = validate_grades(candidate, known, GRADE_COUNT)
+        else:
+            ballot = validate_dots(candidate, known, dots_per_ballot)
+    except InvalidBallot as error:
+        for name, message in _ballot_errors(error).items():
+            errors.setdefault(name, message)
+    return BallotInput(method, None if errors else ballot, entered), errors
+
+
+def _ranking(found: Mapping[str, str], listed: Sequence[str], errors: FieldErrors) -> list[str]:
+    """Options in rank order; an error on each bad rank and on the first of each shared one."""
+    ranks: dict[str, int] = {}
+    strays: list[str] = []
+    for option, value in found.items():
+        if option not in listed:
+            strays.append(option)  # kept, so the tally's check names the tampering
+        elif value.strip():
+            rank = _integer(value)
+            if rank is not None and 1 <= rank <= len(listed):
+                ranks[option] = rank
+            else:
+                errors[f"rank-{option}"] = _(
+                    "Choose a rank from 1 to %(count)s, or leave this option unranked.",
+                    count=len(listed),
+                )
+    holders: dict[int, list[str]] = {}
+    for option in listed:
+        if option in ranks:
+            holders.setdefault(ranks[option], []).append(option)
+    for rank, sharing in sorted(holders.items()):
+        if len(sharing) > 1:
+            errors[f"rank-{sharing[0]}"] = _(
+                "You gave rank %(rank)s to more than one option. Give each rank once.", rank=rank
+            )
+    order = {option: position for position, option in enumerate(listed)}
+    return sorted(ranks, key=lambda option: (ranks[option], order[option])) + strays
+
+
+def _numbers(
+    found: Mapping[str, str], known: frozenset[str], prefix: str, errors: FieldErrors, message: str
+) -> dict[str, int]:
+    """Option -> the number typed ("" left out); `message` on each that is no whole number."""
+    numbers: dict[str, int] = {}
+    for option, value in found.items():
+        if option not in known:
+            numbers[option] = 0  # kept, so the tally's check names the tampering
+        elif value.strip():
+            number = _integer(value)
+            if number is None:
+                errors[prefix + option] = message
+            else:
+                numbers[option] = number
+    return numbers
+
+
+def encode_ballot(method: Method, ballot: Ballot) -> bytes:
+    """Compact JSON: {"a":["1","3"]}, {"r":["2","1"]}, {"g":{"1":4}} or {"d":{"2":3}}."""
+    payload: dict[str, object]
+    if method == Method.APPROVAL and isinstance(ballot, frozenset):
+        payload = {"a": sorted(ballot)}
+    elif method in _RANKED and isinstance(ballot, tuple):
+        payload = {"r": list(ballot)}
+    elif method == Method.MAJORITY_JUDGMENT and isinstance(ballot, Mapping):
+        payload = {"g": dict(ballot)}
+    elif method == Method.DOTS and isinstance(ballot, Mapping):
+        payload = {"d": {option: dots for option, dots in ballot.items() if dots}}
+    else:
+        raise TypeError(f"not a {method} ballot: {ballot!r}")
+    return json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
+
+
+def decode_ballot(method: Method, content: bytes) -> Ballot:
+    """The ballot `encode_ballot` sealed, as the tally counts it; MalformedBallot if unreadable."""
+    try:
+        payload = json.loads(content)
+    except ValueError:
+        raise MalformedBallot from None
+    letter = {Method.APPROVAL: "a", Method.MAJORITY_JUDGMENT: "g", Method.DOTS: "d"}.get(
+        method, "r"
+    )
+    if not isinstance(payload, dict) or list(payload) != [letter]:
+        raise MalformedBallot
+    value = payload[letter]
+    if letter in ("a", "r"):
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise MalformedBallot
+        return frozenset(value) if letter == "a" else tuple(value)
+    if not isinstance(value, dict) or not all(
+        isinstance(number, int) and not isinstance(number, bool) for number in value.values()
+    ):
+        raise MalformedBallot
+    return dict(value)
+
+
+# -- Review -------------------------------------------------------------------------------------
+
+
+def review_lines(method: Method, ballot: Ballot, labels: Mapping[str, str]) -> list[str]:
+    """What the ballot says, in words, for the voter to check before confirming.
+
+    Options in `labels` order (option id -> its title). A blank ballot gives no
+    line: the page says it counts as a blank ballot.
+    """
+    if not ballot:
+        return []
+    order = list(labels) + sorted(set(ballot) - set(labels))
+
+    def name(option: str) -> str:
+        return labels.get(option, option)
+
+    if method == Method.APPROVAL:
+        return [_("Approved: %(option)s", option=name(o)) for o in order if o in ballot]
+    if method in _RANKED:
+        lines = [
+            _("Choice %(rank)s: %(option)s", rank=rank, option=name(option))
+            for rank, option in enumerate(ballot, start=1)
+        ]
+        return lines + [
+            _("Not ranked: %(option)s", option=name(o)) for o in order if o not in ballot
+        ]
+    if not isinstance(ballot, Mapping):
+        raise TypeError(f"not a {method} ballot: {ballot!r}")
+    if method == Method.MAJORITY_JUDGMENT:
+        return [
+            _("%(option)s: %(grade)s", option=name(o), grade=gettext(GRADE_NAMES[ballot[o]]))
+            if o in ballot
+            else _(
+                "%(option)s: no grade, so it counts as %(grade)s",
+                option=name(o),
+                grade=gettext(GRADE_NAMES[0]),
+            )
+            for o in order
+        ]
+    return [
+        _("Dots for %(option)s: %(count)s", option=name(o), count=ballot[o])
+        for o in order
+        if ballot.get(o)
+    ]

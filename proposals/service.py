@@ -1,0 +1,599 @@
+"""What the proposals domain does: rounds and their phases, proposals, co-signing,
+casting a ballot and closing a round. Plain async functions with explicit
+arguments; they never see a request.
+
+A round moves through its phases in one direction only (petition, proposing,
+co-signing, voting, closed), on its dates (a scheduled job) or by a lead's hand.
+Each move is a conditional update from the phase it started in, so a job and a
+lead acting at the same moment move it once. Ballots go to `anonymity/` and
+come back, at close, only as shuffled contents to count.
+
+Who may vote is governance's business: the domain asks an `Electorate` how
+many people hold a role and to tell them results are out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from tortoise.functions import Count
+from tortoise.transactions import in_transaction
+
+from anonymity import ballots
+from proposals import tally
+from proposals.forms import decode_ballot
+from proposals.models import (
+    Contest,
+    Cosignature,
+    Kind,
+    Method,
+    PetitionSignature,
+    Phase,
+    Proposal,
+    Purpose,
+    Round,
+    Voters,
+)
+from proposals.names import GRADE_COUNT
+from proposals.results import aggregates
+
+# The roles, as governance names them, whose holders vote or advise.
+VOTER_ROLE = "member"
+ADVISORY_ROLE = "ally"
+
+NEXT_PHASE = {
+    Phase.PROPOSING: Phase.COSIGNING,
+    Phase.COSIGNING: Phase.VOTING,
+    Phase.VOTING: Phase.CLOSED,
+}
+
+
+@dataclass(frozen=True)
+class Electorate:
+    """What proposals needs from governance about people, without knowing them."""
+
+    count: Callable[[str], Awaitable[int]]  # role -> how many hold it
+    notify: Callable[[str, str], Awaitable[int]]  # (role, link) -> notices sent
+
+
+# -- Errors -------------------------------------------------------------------------------
+
+
+class WrongPhase(Exception):
+    """The round is not in a phase that allows this."""
+
+    def __init__(self, phase: Phase) -> None:
+        super().__init__(phase)
+        self.phase = phase
+
+
+class NotAuthor(Exception):
+    """Only the author of a proposal may do this."""
+
+
+class OwnProposal(Exception):
+    """Authors do not co-sign their own proposal."""
+
+
+class AlreadySigned(Exception):
+    """This person has already signed."""
+
+
+class NotSigned(Exception):
+    """There is no signature of this person to take back."""
+
+
+class NotAvailable(Exception):
+    """The proposal is withdrawn or hidden, so it cannot be co-signed."""
+
+
+class NotHidden(Exception):
+    """Only a hidden proposal can be contested or reviewed."""
+
+
+class AlreadyHidden(Exception):
+    """The proposal is hidden already."""
+
+
+class AlreadyStanding(Exception):
+    """This member already stands as a candidate in this election."""
+
+
+class AlreadyVoted(Exception):
+    """This person has voted, and the round does not allow changing a vote."""
+
+
+class NotEligible(Exception):
+    """This person does not vote in this round."""
+
+
+# -- Tags: authors and signers, named by nobody ----------------------------------------------
+
+
+def person_tag(lookup_key: bytes, what: str, thing_id: uuid.UUID, person_id: uuid.UUID) -> str:
+    """A keyed tag for "this person did `what` to this thing", different for every thing,
+    so two proposals by one author cannot be linked from the database."""
+    message = f"{what}\x00{thing_id}\x00{person_id}".encode()
+    return hmac.new(lookup_key, message, hashlib.sha256).hexdigest()
+
+
+def end_of(day: date) -> datetime:
+    """A phase "until 30 November" ends when 1 December starts (UTC)."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
+
+
+# -- Rounds -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoundSpec:
+    question: str
+    purpose: Purpose
+    elects: str
+    method: Method
+    dots_per_ballot: int
+    voters: Voters
+    cosignatures_needed: int
+    allows_revision: bool
+    proposing_ends: date
+    cosigning_ends: date
+    voting_ends: date
+
+
+def _round_fields(spec: RoundSpec) -> dict[str, Any]:
+    return {
+        "question": spec.question,
+        "purpose": spec.purpose,
+        "elects": spec.elects if spec.purpose == Purpose.ELECTION else "",
+        "method": spec.method,
+        "dots_per_ballot": spec.dots_per_ballot if spec.method == Method.DOTS else 0,
+        "voters": spec.voters,
+        "cosignatures_needed": spec.cosignatures_needed,
+        "allows_revision": spec.allows_revision,
+        "proposing_ends": end_of(spec.proposing_ends),
+        "cosigning_ends": end_of(spec.cosigning_ends),
+        "voting_ends": end_of(spec.voting_ends),
+    }
+
+
+async def open_round(spec: RoundSpec) -> Round:
+    """A lead opens a round: proposing starts at once."""
+    return await Round.create(id=uuid.uuid4(), phase=Phase.PROPOSING, **_round_fields(spec))
+
+
+async def start_petition(
+    spec: RoundSpec, lookup_key: bytes, person_id: uuid.UUID, signatures_needed: int
+) -> Round:
+    """A member asks for a round; it opens once enough members sign (the charter says how
+    many, the petitioner included)."""
+    round_id = uuid.uuid4()
+    async with in_transaction():
+        round_ = await Round.create(
+            id=round_id,
+            phase=Phase.PETITION,
+            by_petition=True,
+            petition_needs=signatures_needed,
+            **_round_fields(spec),
+        )
+        await PetitionSignature.create(
+            round=round_, signer_tag=person_tag(lookup_key, "petition", round_id, person_id)
+        )
+        await _open_if_enough(round_)
+    return round_
+
+
+async def sign_petition(round_: Round, lookup_key: bytes, person_id: uuid.UUID) -> bool:
+    """Add a signature; True when this one opened the round."""
+    tag = person_tag(lookup_key, "petition", round_.id, person_id)
+    async with in_transaction():
+        fresh = await Round.select_for_update().get(id=round_.id)
+        if fresh.phase != Phase.PETITION:
+            raise WrongPhase(fresh.phase)
+        if await PetitionSignature.exists(round=fresh, signer_tag=tag):
+            raise AlreadySigned
+        await PetitionSignature.create(round=fresh, signer_tag=tag)
+        opened = await _open_if_enough(fresh)
+    if opened:
+        round_.phase = Phase.PROPOSING
+    return opened
+
+
+async def _open_if_enough(round_: Round) -> bool:
+    if await PetitionSignature.filter(round=round_).count() < round_.petition_needs:
+        return False
+    await Round.filter(id=round_.id, phase=Phase.PETITION).update(phase=Phase.PROPOSING)
+    round_.phase = Phase.PROPOSING
+    return True
+
+
+async def has_signed_petition(round_: Round, lookup_key: bytes, person_id: uuid.UUID) -> bool:
+    tag = person_tag(lookup_key, "petition", round_.id, person_id)
+    return await PetitionSignature.exists(round=round_, signer_tag=tag)
+
+
+def phase_ends(round_: Round) -> datetime | None:
+    return {
+        Phase.PROPOSING: round_.proposing_ends,
+        Phase.COSIGNING: round_.cosigning_ends,
+        Phase.VOTING: round_.voting_ends,
+    }.get(round_.phase)
+
+
+def advisory_id(round_: Round) -> str:
+    return f"{round_.id}-advisory"
+
+
+def anonymity_id(round_: Round, *, advisory: bool = False) -> str:
+    return advisory_id(round_) if advisory else str(round_.id)
+
+
+def on_ballot(proposal: Proposal, cosignatures: int, needed: int) -> bool:
+    """Withdrawn and hidden proposals stay off; the others need their co-signatures."""
+    shown = not proposal.hidden_reason or proposal.contest == Contest.RESTORED
+    return not proposal.withdrawn and shown and cosignatures >= needed
+
+
+async def advance(round_: Round, key_directory: Path, electorate: Electorate) -> Phase:
+    """Move the round to its next phase (by hand or when its date came) and return it."""
+    if round_.phase not in NEXT_PHASE:
+        raise WrongPhase(round_.phase)
+    if round_.phase == Phase.COSIGNING:
+        await _start_voting(round_, key_directory, electorate)
+    elif round_.phase == Phase.VOTING:
+        await close(round_, key_directory, electorate)
+    else:
+        moved = await Round.filter(id=round_.id, phase=round_.phase).update(
+            phase=NEXT_PHASE[round_.phase]
+        )
+        if not moved:
+            raise WrongPhase(round_.phase)
+        round_.phase = NEXT_PHASE[round_.phase]
+    return round_.phase
+
+
+async def _start_voting(round_: Round, key_directory: Path, electorate: Electorate) -> None:
+    counted = await cosignature_counts(round_)
+    proposals = await Proposal.filter(round=round_)
+    listed = [
+        p for p in proposals if on_ballot(p, counted.get(p.id, 0), round_.cosignatures_needed)
+    ]
+    # Ballot positions follow the round's tie-break order: fixed, and chosen by nobody.
+    order = tally.tie_break_order([str(p.id) for p in listed], str(round_.id))
+    position = {proposal_id: index for index, proposal_id in enumerate(order, start=1)}
+    async with in_transaction():
+        moved = await Round.filter(id=round_.id, phase=Phase.COSIGNING).update(
+            phase=Phase.VOTING,
+            eligible_voters=await electorate.count(VOTER_ROLE),
+            eligible_advisory=(
+                await electorate.count(ADVISORY_ROLE)
+                if round_.voters == Voters.ADVISORY_ALLIES
+                else 0
+            ),
+        )
+        if not moved:
+            raise WrongPhase(round_.phase)
+        for proposal in listed:
+            await Proposal.filter(id=proposal.id).update(ballot_key=str(position[str(proposal.id)]))
+        await ballots.open_round(
+            key_directory, anonymity_id(round_), allows_revision=round_.allows_revision
+        )
+        if round_.voters == Voters.ADVISORY_ALLIES:
+            await ballots.open_round(
+                key_directory, advisory_id(round_), allows_revision=round_.allows_revision
+            )
+    round_.phase = Phase.VOTING
+
+
+async def cosignature_counts(round_: Round) -> dict[uuid.UUID, int]:
+    rows = (
+        await Proposal.filter(round=round_)
+        .annotate(signed=Count("cosignatures"))
+        .values_list("id", "signed")
+    )
+    return {proposal_id: int(signed) for proposal_id, signed in rows}
+
+
+async def ballot_options(round_: Round) -> list[Proposal]:
+    """The proposals on the ballot, in ballot order."""
+    listed = await Proposal.filter(round=round_).exclude(ballot_key="")
+    return sorted(listed, key=lambda p: int(p.ballot_key))
+
+
+def count(round_: Round, contents: Sequence[bytes], options: Sequence[str]) -> dict[str, Any]:
+    """Tally the opened ballots and keep only the aggregate tables."""
+    seed = str(round_.id)
+    decoded = [decode_ballot(round_.method, content) for content in contents]
+    result: tally.TallyResult
+    if round_.method == Method.APPROVAL:
+        result = tally.tally_approval(decoded, options, seed)  # type: ignore[arg-type]
+    elif round_.method == Method.SCHULZE:
+        result = tally.tally_schulze(decoded, options, seed)  # type: ignore[arg-type]
+    elif round_.method == Method.INSTANT_RUNOFF:
+        result = tally.tally_instant_runoff(decoded, options, seed)  # type: ignore[arg-type]
+    elif round_.method == Method.MAJORITY_JUDGMENT:
+        result = tally.tally_majority_judgment(
+            decoded,  # type: ignore[arg-type]
+            options,
+            GRADE_COUNT,
+            seed,
+        )
+    else:
+        result = tally.tally_dots(
+            decoded,  # type: ignore[arg-type]
+            options,
+            round_.dots_per_ballot,
+            seed,
+        )
+    return aggregates(round_.method, result)
+
+
+async def close(round_: Round, key_directory: Path, electorate: Electorate) -> None:
+    """Open, shuffle and count the ballots, keep the aggregates, tell every eligible person.
+
+    Safe to run again after an interruption: closing the anonymous round resumes
+    where it stopped, and the round moves to closed only with its results.
+    """
+    if round_.phase != Phase.VOTING:
+        raise WrongPhase(round_.phase)
+    options = [p.ballot_key for p in await ballot_options(round_)]
+    closed = await ballots.close_round(key_directory, anonymity_id(round_))
+    results = count(round_, closed.contents, options)
+    advisory = None
+    if round_.voters == Voters.ADVISORY_ALLIES:
+        closed_advisory = await ballots.close_round(key_directory, advisory_id(round_))
+        advisory = count(round_, closed_advisory.contents, options)
+    moved = await Round.filter(id=round_.id, phase=Phase.VOTING).update(
+        phase=Phase.CLOSED, tally=results, advisory_tally=advisory
+    )
+    if not moved:
+        raise WrongPhase(round_.phase)
+    round_.phase, round_.tally, round_.advisory_tally = Phase.CLOSED, results, advisory
+    link = f"/rounds/{round_.id}/results"
+    await electorate.notify(VOTER_ROLE, link)
+    if advisory is not None:
+        await electorate.notify(ADVISORY_ROLE, link)
+
+
+async def advance_due_rounds(
+    key_directory: Path, electorate: Electorate, now: datetime | None = None
+) -> int:
+    """The scheduled job: move every round whose phase has ended (a round several dates
+    behind moves several phases). Returns how many moves were made."""
+    now = now or datetime.now(UTC)
+    moves = 0
+    for round_ in await Round.filter(phase__in=list(NEXT_PHASE)):
+        while (ends := phase_ends(round_)) is not None and ends <= now:
+            try:
+                await advance(round_, key_directory, electorate)
+            except WrongPhase:
+                break  # someone else moved it meanwhile
+            moves += 1
+    return moves
+
+
+# -- Proposals --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProposalText:
+    title: str
+    description: str
+    forms_of_trafficking: list[str]
+    oppression_categories: list[str]
+
+
+async def submit_proposal(
+    round_: Round,
+    text: ProposalText,
+    lookup_key: bytes,
+    person_id: uuid.UUID,
+    kind: Kind = Kind.PROPOSAL,
+) -> Proposal:
+    """Submit a proposal, or in an election stand as a candidate (title: the pseudonym)."""
+    if round_.phase != Phase.PROPOSING:
+        raise WrongPhase(round_.phase)
+    if (kind == Kind.CANDIDATE) != (round_.purpose == Purpose.ELECTION):
+        raise WrongPhase(round_.phase)
+    proposal_id = uuid.uuid4()
+    if kind == Kind.CANDIDATE:
+        # One candidacy per member: their candidacy tag is the same for this round.
+        standing = person_tag(lookup_key, "candidate", round_.id, person_id)
+        if await Proposal.exists(round=round_, author_tag=standing):
+            raise AlreadyStanding
+        tag = standing
+    else:
+        tag = person_tag(lookup_key, "author", proposal_id, person_id)
+    return await Proposal.create(
+        id=proposal_id,
+        round=round_,
+        kind=kind,
+        title=text.title,
+        description=text.description,
+        forms_of_trafficking=text.forms_of_trafficking,
+        oppression_categories=text.oppression_categories,
+        author_tag=tag,
+    )
+
+
+def is_author(proposal: Proposal, lookup_key: bytes, person_id: uuid.UUID) -> bool:
+    what, thing = (
+        ("candidate", proposal.round_id)  # type: ignore[attr-defined]
+        if proposal.kind == Kind.CANDIDATE
+        else ("author", proposal.id)
+    )
+    return hmac.compare_digest(proposal.author_tag, person_tag(lookup_key, what, thing, person_id))
+
+
+async def _locked(proposal: Proposal) -> tuple[Proposal, Round]:
+    fresh = await Proposal.select_for_update().get(id=proposal.id)
+    round_ = await Round.get(id=fresh.round_id)  # type: ignore[attr-defined]
+    return fresh, round_
+
+
+async def edit_proposal(
+    proposal: Proposal, text: ProposalText, lookup_key: bytes, person_id: uuid.UUID
+) -> None:
+    """Authors edit until co-signing starts."""
+    async with in_transaction():
+        fresh, round_ = await _locked(proposal)
+        if not is_author(fresh, lookup_key, person_id):
+            raise NotAuthor
+        if round_.phase != Phase.PROPOSING or fresh.withdrawn:
+            raise WrongPhase(round_.phase)
+        fields = {
+            "description": text.description,
+            "forms_of_trafficking": text.forms_of_trafficking,
+            "oppression_categories": text.oppression_categories,
+        }
+        if fresh.kind == Kind.PROPOSAL:
+            fields["title"] = text.title
+        await Proposal.filter(id=fresh.id).update(**fields)
+
+
+async def withdraw_proposal(proposal: Proposal, lookup_key: bytes, person_id: uuid.UUID) -> None:
+    """Authors withdraw until voting starts; a withdrawn proposal stays listed as such."""
+    async with in_transaction():
+        fresh, round_ = await _locked(proposal)
+        if not is_author(fresh, lookup_key, person_id):
+            raise NotAuthor
+        if round_.phase not in (Phase.PROPOSING, Phase.COSIGNING) or fresh.withdrawn:
+            raise WrongPhase(round_.phase)
+        await Proposal.filter(id=fresh.id).update(withdrawn=True)
+
+
+async def cosign(proposal: Proposal, lookup_key: bytes, person_id: uuid.UUID) -> None:
+    tag = person_tag(lookup_key, "cosign", proposal.id, person_id)
+    async with in_transaction():
+        fresh, round_ = await _locked(proposal)
+        if round_.phase != Phase.COSIGNING:
+            raise WrongPhase(round_.phase)
+        if is_author(fresh, lookup_key, person_id):
+            raise OwnProposal
+        if not on_ballot(fresh, 0, 0):
+            raise NotAvailable
+        if await Cosignature.exists(proposal=fresh, signer_tag=tag):
+            raise AlreadySigned
+        await Cosignature.create(proposal=fresh, signer_tag=tag)
+
+
+async def take_back_cosignature(
+    proposal: Proposal, lookup_key: bytes, person_id: uuid.UUID
+) -> None:
+    tag = person_tag(lookup_key, "cosign", proposal.id, person_id)
+    async with in_transaction():
+        _, round_ = await _locked(proposal)
+        if round_.phase != Phase.COSIGNING:
+            raise WrongPhase(round_.phase)
+        if not await Cosignature.filter(proposal=proposal, signer_tag=tag).delete():
+            raise NotSigned
+
+
+async def has_cosigned(proposal: Proposal, lookup_key: bytes, person_id: uuid.UUID) -> bool:
+    tag = person_tag(lookup_key, "cosign", proposal.id, person_id)
+    return await Cosignature.exists(proposal=proposal, signer_tag=tag)
+
+
+async def hide_proposal(proposal: Proposal, reason: str) -> None:
+    """A lead hides a proposal with a reason everyone sees; nobody can edit or delete it."""
+    async with in_transaction():
+        fresh, round_ = await _locked(proposal)
+        if round_.phase == Phase.CLOSED or fresh.ballot_key:
+            raise WrongPhase(round_.phase)
+        if fresh.hidden_reason and fresh.contest != Contest.RESTORED:
+            raise AlreadyHidden
+        await Proposal.filter(id=fresh.id).update(
+            hidden_reason=reason, contest=Contest.NONE, contest_text=""
+        )
+
+
+async def contest_hiding(
+    proposal: Proposal, text: str, lookup_key: bytes, person_id: uuid.UUID
+) -> None:
+    """The author says why the proposal should be shown; the complaints committee decides."""
+    async with in_transaction():
+        fresh, _ = await _locked(proposal)
+        if not is_author(fresh, lookup_key, person_id):
+            raise NotAuthor
+        if not fresh.hidden_reason or fresh.contest != Contest.NONE:
+            raise NotHidden
+        await Proposal.filter(id=fresh.id).update(contest=Contest.AWAITING, contest_text=text)
+
+
+async def review_contest(proposal: Proposal, restore: bool) -> None:
+    """The complaints committee shows the proposal again or keeps it hidden."""
+    async with in_transaction():
+        fresh, _ = await _locked(proposal)
+        if fresh.contest != Contest.AWAITING:
+            raise NotHidden
+        await Proposal.filter(id=fresh.id).update(
+            contest=Contest.RESTORED if restore else Contest.UPHELD
+        )
+
+
+# -- Casting ----------------------------------------------------------------------------------
+
+
+def is_advisory(round_: Round, roles: frozenset[str]) -> bool | None:
+    """False: votes; True: advises (counted apart); None: does not vote in this round."""
+    if VOTER_ROLE in roles:
+        return False
+    if round_.voters == Voters.ADVISORY_ALLIES and ADVISORY_ROLE in roles:
+        return True
+    return None
+
+
+async def cast(
+    round_: Round,
+    roles: frozenset[str],
+    person_id: uuid.UUID,
+    personal_key: bytes,
+    content: bytes,
+    key_directory: Path,
+) -> ballots.Cast:
+    """Seal and store the signed-in person's ballot (or replace their earlier one)."""
+    advisory = is_advisory(round_, roles)
+    if advisory is None:
+        raise NotEligible
+    fresh = await Round.get(id=round_.id)
+    if fresh.phase != Phase.VOTING:
+        raise WrongPhase(fresh.phase)
+    try:
+        return await ballots.submit(
+            key_directory,
+            anonymity_id(round_, advisory=advisory),
+            str(person_id),
+            personal_key,
+            content,
+        )
+    except ballots.RoundNotOpen:
+        raise WrongPhase(Phase.CLOSED) from None
+    except ballots.AlreadySubmitted:
+        raise AlreadyVoted from None
+
+
+async def has_voted(
+    round_: Round, roles: frozenset[str], person_id: uuid.UUID, key_directory: Path
+) -> bool:
+    advisory = is_advisory(round_, roles)
+    if advisory is None or round_.phase != Phase.VOTING:
+        return False
+    return await ballots.has_taken_part(
+        key_directory, anonymity_id(round_, advisory=advisory), str(person_id)
+    )
+
+
+async def receipts(round_: Round, *, advisory: bool = False) -> list[str]:
+    return await ballots.counted_receipts(anonymity_id(round_, advisory=advisory))
+
+
+async def receipt_was_counted(round_: Round, receipt: str) -> bool:
+    return await ballots.receipt_was_counted(
+        anonymity_id(round_), receipt
+    ) or await ballots.receipt_was_counted(anonymity_id(round_, advisory=True), receipt)

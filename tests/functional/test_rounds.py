@@ -1,0 +1,418 @@
+"""Rounds over HTTP: opening, petitions, proposals, co-signing, hiding, phases."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from governance.charter import set_charter_value
+from governance.models import Role
+from proposals import service
+from proposals.models import Contest, Cosignature, Method, Phase, Proposal, Round
+from tests.common.forms import csrf_token
+from tests.common.people import make_person, sign_in, signed_in_client
+from tests.common.rounds import add_proposal, advance_to, key_directory, round_with, spec
+
+pytestmark = pytest.mark.usefixtures("db")
+
+
+def dates(start: int = 3) -> dict[str, str]:
+    today = datetime.now(UTC).date()
+    return {
+        "proposing_ends": (today + timedelta(days=start)).isoformat(),
+        "cosigning_ends": (today + timedelta(days=start + 3)).isoformat(),
+        "voting_ends": (today + timedelta(days=start + 6)).isoformat(),
+    }
+
+
+ROUND_FORM = {
+    "question": "What should we work on in the spring?",
+    "purpose": "priority",
+    "method": "schulze",
+    "voters": "members",
+    "cosignatures_needed": "2",
+    "allows_revision": "yes",
+}
+
+
+# Opening a round -------------------------------------------------------------------------
+
+
+async def test_a_lead_opens_a_round_that_takes_proposals_at_once(app, client):
+    await make_person(app, "Lena", Role.LEAD)
+    await sign_in(client, "Lena")
+    form = await client.get("/rounds/new")
+    assert form.status_code == 200
+    answer = await client.post(
+        "/rounds/new", data={"csrf_token": csrf_token(form), **ROUND_FORM, **dates()}
+    )
+    assert answer.status_code == 303
+    round_ = await Round.get(question=ROUND_FORM["question"])
+    assert round_.phase == Phase.PROPOSING
+    assert round_.method == Method.SCHULZE
+    assert round_.cosignatures_needed == 2
+    assert round_.allows_revision
+    page = await client.get(answer.headers["location"])
+    assert "The round is open" in page.text
+    assert ROUND_FORM["question"] in page.text
+
+
+async def test_a_round_with_bad_dates_keeps_what_was_typed_and_creates_nothing(app, client):
+    await make_person(app, "Lena", Role.LEAD)
+    await sign_in(client, "Lena")
+    form = await client.get("/rounds/new")
+    wrong = dates() | {"voting_ends": dates()["proposing_ends"]}
+    answer = await client.post(
+        "/rounds/new", data={"csrf_token": csrf_token(form), **ROUND_FORM, **wrong}
+    )
+    assert answer.status_code == 400
+    assert "There is a problem" in answer.text
+    assert ROUND_FORM["question"] in answer.text
+    assert await Round.all().count() == 0
+
+
+async def test_a_round_needs_a_method_chosen(app, client):
+    await make_person(app, "Lena", Role.LEAD)
+    await sign_in(client, "Lena")
+    form = await client.get("/rounds/new")
+    fields = {k: v for k, v in ROUND_FORM.items() if k != "method"}
+    answer = await client.post(
+        "/rounds/new", data={"csrf_token": csrf_token(form), **fields, **dates()}
+    )
+    assert answer.status_code == 400
+    assert 'href="#method"' in answer.text
+    assert await Round.all().count() == 0
+
+
+async def test_members_open_a_round_by_petition_with_the_charters_signatures(app, client):
+    await set_charter_value("petition_cosignatures", 2)
+    await make_person(app, "Amina")
+    await sign_in(client, "Amina")
+    form = await client.get("/rounds/petition")
+    assert "2 members sign it" in form.text
+    answer = await client.post(
+        "/rounds/petition", data={"csrf_token": csrf_token(form), **ROUND_FORM, **dates()}
+    )
+    assert answer.status_code == 303
+    round_ = await Round.get(question=ROUND_FORM["question"])
+    assert round_.phase == Phase.PETITION and round_.by_petition
+    # Signing twice changes nothing.
+    again = await client.post(f"/rounds/{round_.id}/sign", data={"csrf_token": csrf_token(form)})
+    assert again.status_code == 409
+    assert "already signed" in again.text
+    bao, _ = await signed_in_client(app, client, "Bao")
+    page = await bao.get(f"/rounds/{round_.id}")
+    assert "1 of 2 signatures" in page.text
+    signed = await bao.post(f"/rounds/{round_.id}/sign", data={"csrf_token": csrf_token(page)})
+    assert signed.status_code == 303
+    assert (await Round.get(id=round_.id)).phase == Phase.PROPOSING
+
+
+# Phases ----------------------------------------------------------------------------------
+
+
+async def test_a_lead_moves_a_round_on_by_hand_and_a_stale_page_changes_nothing(app, client):
+    round_ = await service.open_round(spec())
+    await make_person(app, "Lena", Role.LEAD)
+    await sign_in(client, "Lena")
+    page = await client.get(f"/rounds/{round_.id}")
+    token = csrf_token(page)
+    moved = await client.post(
+        f"/rounds/{round_.id}/advance", data={"csrf_token": token, "phase": "proposing"}
+    )
+    assert moved.status_code == 303
+    assert (await Round.get(id=round_.id)).phase == Phase.COSIGNING
+    stale = await client.post(
+        f"/rounds/{round_.id}/advance", data={"csrf_token": token, "phase": "proposing"}
+    )
+    assert stale.status_code == 409
+    assert (await Round.get(id=round_.id)).phase == Phase.COSIGNING
+
+
+async def test_rounds_move_on_their_dates(app):
+    round_ = await service.open_round(spec())
+    await add_proposal(app, round_, "Housing")
+    later = round_.voting_ends + timedelta(minutes=1)
+    moves = await service.advance_due_rounds(key_directory(app), app.state.electorate, later)
+    assert moves == 3
+    closed = await Round.get(id=round_.id)
+    assert closed.phase == Phase.CLOSED
+    assert closed.tally is not None and closed.tally["ballots_counted"] == 0
+    # Nothing is due before the first date.
+    fresh = await service.open_round(spec())
+    assert await service.advance_due_rounds(key_directory(app), app.state.electorate) == 0
+    assert (await Round.get(id=fresh.id)).phase == Phase.PROPOSING
+
+
+# Proposals -------------------------------------------------------------------------------
+
+
+PROPOSAL = {
+    "title": "Safe housing first",
+    "description": "Find rooms for people leaving a bad job.\n\nSee https://example.org/rooms.",
+    "forms_of_trafficking": ["forced_labour"],
+    "oppression_categories": ["poverty"],
+}
+
+
+async def test_a_member_proposes_and_edits_until_co_signing_starts(app, client):
+    round_ = await service.open_round(spec())
+    author = await make_person(app, "Amina")
+    await sign_in(client, "Amina")
+    form = await client.get(f"/rounds/{round_.id}/propose")
+    assert form.status_code == 200
+    answer = await client.post(
+        f"/rounds/{round_.id}/propose", data={"csrf_token": csrf_token(form), **PROPOSAL}
+    )
+    assert answer.status_code == 303, answer.text
+    proposal = await Proposal.get(round=round_)
+    assert proposal.forms_of_trafficking == ["forced_labour"]
+    assert str(author.person.id) not in proposal.author_tag
+    page = await client.get(answer.headers["location"])
+    assert '<a href="https://example.org/rooms" rel="nofollow noopener noreferrer">' in page.text
+    assert "Amina" not in page.text.split("</header>")[1]  # no author name is shown
+
+    edit = await client.get(f"/proposals/{proposal.id}/edit")
+    changed = await client.post(
+        f"/proposals/{proposal.id}/edit",
+        data={"csrf_token": csrf_token(edit), **PROPOSAL, "title": "Safe housing for all"},
+    )
+    assert changed.status_code == 303
+    assert (await Proposal.get(id=proposal.id)).title == "Safe housing for all"
+
+    await advance_to(app, round_, Phase.COSIGNING)
+    late = await client.post(
+        f"/proposals/{proposal.id}/edit",
+        data={"csrf_token": csrf_token(edit), **PROPOSAL, "title": "Too late"},
+    )
+    assert late.status_code in (400, 409)
+    assert (await Proposal.get(id=proposal.id)).title == "Safe housing for all"
+
+
+async def test_a_proposal_never_stores_raw_html(app, client):
+    round_ = await service.open_round(spec())
+    await make_person(app, "Amina")
+    await sign_in(client, "Amina")
+    form = await client.get(f"/rounds/{round_.id}/propose")
+    answer = await client.post(
+        f"/rounds/{round_.id}/propose",
+        data={
+            "csrf_token": csrf_token(form),
+            "title": "Rooms <b>now</b>",
+            "description": "<script>alert(1)</script> and <a href='javascript:x'>x</a>",
+        },
+    )
+    page = await client.get(answer.headers["location"])
+    assert "<script>alert(1)" not in page.text
+    assert "&lt;script&gt;" in page.text
+    assert "Rooms &lt;b&gt;now&lt;/b&gt;" in page.text
+
+
+async def test_an_empty_proposal_gets_errors_and_nothing_is_stored(app, client):
+    round_ = await service.open_round(spec())
+    await make_person(app, "Amina")
+    await sign_in(client, "Amina")
+    form = await client.get(f"/rounds/{round_.id}/propose")
+    answer = await client.post(
+        f"/rounds/{round_.id}/propose",
+        data={"csrf_token": csrf_token(form), "title": "", "description": "Kept text here."},
+    )
+    assert answer.status_code == 400
+    assert 'href="#title"' in answer.text
+    assert "Kept text here." in answer.text
+    assert await Proposal.all().count() == 0
+
+
+async def test_a_description_with_a_phone_number_is_reviewed_before_it_is_stored(app, client):
+    round_ = await service.open_round(spec())
+    await make_person(app, "Amina")
+    await sign_in(client, "Amina")
+    form = await client.get(f"/rounds/{round_.id}/propose")
+    fields = PROPOSAL | {"description": "Call me on 0612345678 about the rooms."}
+    review = await client.post(
+        f"/rounds/{round_.id}/propose", data={"csrf_token": csrf_token(form), **fields}
+    )
+    assert "Check before you send" in review.text
+    assert await Proposal.all().count() == 0
+    reviewed = review.text.split('name="description_reviewed" value="')[1].split('"')[0]
+    sent = await client.post(
+        f"/rounds/{round_.id}/propose",
+        data={
+            "csrf_token": csrf_token(review),
+            **fields,
+            "description_reviewed": reviewed,
+            "description_remove": "0",
+        },
+    )
+    assert sent.status_code == 303
+    stored = await Proposal.get(round=round_)
+    assert "0612345678" not in stored.description
+    assert "[phone number removed]" in stored.description
+
+
+async def test_co_signing_counts_once_and_not_for_the_author(app, client):
+    round_ = await service.open_round(spec(cosignatures_needed=1))
+    author = await make_person(app, "Amina")
+    proposal = await add_proposal(app, round_, "Legal help", author.person.id)
+    await advance_to(app, round_, Phase.COSIGNING)
+    await sign_in(client, "Amina")
+    page = await client.get(f"/proposals/{proposal.id}")
+    own = await client.post(
+        f"/proposals/{proposal.id}/cosign", data={"csrf_token": csrf_token(page)}
+    )
+    assert own.status_code == 409
+    assert "You wrote this proposal" in own.text
+    bao, _ = await signed_in_client(app, client, "Bao")
+    page = await bao.get(f"/proposals/{proposal.id}")
+    assert "Co-sign this proposal" in page.text
+    token = csrf_token(page)
+    assert (
+        await bao.post(f"/proposals/{proposal.id}/cosign", data={"csrf_token": token})
+    ).status_code == 303
+    twice = await bao.post(f"/proposals/{proposal.id}/cosign", data={"csrf_token": token})
+    assert twice.status_code == 409
+    assert await Cosignature.filter(proposal=proposal).count() == 1
+    back = await bao.post(
+        f"/proposals/{proposal.id}/cosign", data={"csrf_token": token, "action": "take-back"}
+    )
+    assert back.status_code == 303
+    assert await Cosignature.filter(proposal=proposal).count() == 0
+
+
+async def test_only_proposals_with_enough_co_signatures_reach_the_ballot(app):
+    round_ = await service.open_round(spec(cosignatures_needed=1))
+    backed = await add_proposal(app, round_, "Backed")
+    alone = await add_proposal(app, round_, "Alone")
+    gone = await add_proposal(app, round_, "Gone")
+    await advance_to(app, round_, Phase.COSIGNING)
+    key = app.state.account_secrets.lookup_key
+    bao = await make_person(app, "Bao")
+    await service.cosign(backed, key, bao.person.id)
+    await service.cosign(gone, key, bao.person.id)
+    gone = await Proposal.get(id=gone.id)
+    await Proposal.filter(id=gone.id).update(withdrawn=True)
+    round_ = await advance_to(app, round_, Phase.VOTING)
+    assert [p.title for p in await service.ballot_options(round_)] == ["Backed"]
+    assert (await Proposal.get(id=alone.id)).ballot_key == ""
+
+
+async def test_authors_withdraw_until_voting_starts(app, client):
+    round_ = await service.open_round(spec())
+    author = await make_person(app, "Amina")
+    proposal = await add_proposal(app, round_, "Legal help", author.person.id)
+    other = await add_proposal(app, round_, "Other", author.person.id)
+    await advance_to(app, round_, Phase.COSIGNING)
+    await sign_in(client, "Amina")
+    page = await client.get(f"/proposals/{proposal.id}/withdraw")
+    done = await client.post(
+        f"/proposals/{proposal.id}/withdraw", data={"csrf_token": csrf_token(page)}
+    )
+    assert done.status_code == 303
+    assert (await Proposal.get(id=proposal.id)).withdrawn
+    await advance_to(app, round_, Phase.VOTING)
+    late = await client.post(
+        f"/proposals/{other.id}/withdraw", data={"csrf_token": csrf_token(page)}
+    )
+    assert late.status_code == 409
+    assert not (await Proposal.get(id=other.id)).withdrawn
+
+
+async def test_someone_else_cannot_edit_or_withdraw_a_proposal(app, client):
+    round_ = await service.open_round(spec())
+    proposal = await add_proposal(app, round_, "Not yours")
+    await make_person(app, "Bao")
+    await sign_in(client, "Bao")
+    assert (await client.get(f"/proposals/{proposal.id}/edit")).status_code == 403
+    page = await client.get(f"/proposals/{proposal.id}")
+    refused = await client.post(
+        f"/proposals/{proposal.id}/withdraw", data={"csrf_token": csrf_token(page)}
+    )
+    assert refused.status_code == 403
+    assert not (await Proposal.get(id=proposal.id)).withdrawn
+
+
+async def test_a_lead_hides_with_a_reason_the_author_contests_and_the_committee_decides(
+    app, client
+):
+    round_ = await service.open_round(spec())
+    author = await make_person(app, "Amina")
+    proposal = await add_proposal(app, round_, "Name the boss", author.person.id)
+    lead, _ = await signed_in_client(app, client, "Lena", Role.LEAD)
+    page = await lead.get(f"/proposals/{proposal.id}/hide")
+    assert page.status_code == 200
+    short = await lead.post(
+        f"/proposals/{proposal.id}/hide", data={"csrf_token": csrf_token(page), "reason": "no"}
+    )
+    assert short.status_code == 400
+    reason = "It could show who the author works for."
+    hidden = await lead.post(
+        f"/proposals/{proposal.id}/hide", data={"csrf_token": csrf_token(page), "reason": reason}
+    )
+    assert hidden.status_code == 303
+    stored = await Proposal.get(id=proposal.id)
+    assert stored.hidden_reason == reason and stored.title == "Name the boss"
+
+    bao, _ = await signed_in_client(app, client, "Bao")
+    seen = await bao.get(f"/proposals/{proposal.id}")
+    assert reason in seen.text
+    assert "Why Name the boss matters." not in seen.text
+
+    await sign_in(client, "Amina")
+    form = await client.get(f"/proposals/{proposal.id}/contest")
+    contested = await client.post(
+        f"/proposals/{proposal.id}/contest",
+        data={"csrf_token": csrf_token(form), "contest": "Nothing here names anyone at all."},
+    )
+    assert contested.status_code == 303
+    assert (await Proposal.get(id=proposal.id)).contest == Contest.AWAITING
+
+    committee, _ = await signed_in_client(app, client, "Carmen", Role.MEMBER, Role.COMMITTEE)
+    page = await committee.get(f"/proposals/{proposal.id}")
+    decided = await committee.post(
+        f"/proposals/{proposal.id}/review",
+        data={"csrf_token": csrf_token(page), "decision": "restore"},
+    )
+    assert decided.status_code == 303
+    assert (await Proposal.get(id=proposal.id)).contest == Contest.RESTORED
+    assert "Why Name the boss matters." in (await bao.get(f"/proposals/{proposal.id}")).text
+
+
+async def test_members_stand_as_candidates_in_an_election_once(app, client):
+    from proposals.models import Purpose
+
+    round_ = await service.open_round(spec(purpose=Purpose.ELECTION))
+    await make_person(app, "Amina")
+    await sign_in(client, "Amina")
+    form = await client.get(f"/rounds/{round_.id}/propose")
+    assert "Your statement" in form.text
+    statement = "I have organised our meetings for two years."
+    stood = await client.post(
+        f"/rounds/{round_.id}/propose",
+        data={"csrf_token": csrf_token(form), "description": statement},
+    )
+    assert stood.status_code == 303
+    candidate = await Proposal.get(round=round_)
+    assert candidate.title == "Amina" and candidate.description == statement
+    again = await client.post(
+        f"/rounds/{round_.id}/propose",
+        data={"csrf_token": csrf_token(form), "description": statement},
+    )
+    assert again.status_code == 409
+    assert await Proposal.filter(round=round_).count() == 1
+
+
+async def test_the_rounds_page_lists_rounds_by_phase(app, client):
+    open_round, _ = await round_with(app, ["A"], Phase.PROPOSING)
+    _, _ = await round_with(app, ["B"], Phase.VOTING, question="Which campaign comes first?")
+    await make_person(app, "Amina")
+    await sign_in(client, "Amina")
+    page = await client.get("/rounds")
+    assert page.status_code == 200
+    text = page.text
+    assert (
+        text.index("Voting now")
+        < text.index("Which campaign comes first?")
+        < text.index("Taking proposals")
+    )
+    assert f"/rounds/{open_round.id}" in text

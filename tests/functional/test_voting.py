@@ -1,0 +1,252 @@
+"""Voting over HTTP: the ballot, review and confirm, receipts, revision, bad ballots,
+results after close only, and the notices that say results are out."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from anonymity.models import ClearBallot, Marker, SealedBallot
+from governance.charter import set_charter_value
+from governance.models import Notice, Role
+from proposals.models import Method, Phase, Round, Voters
+from tests.common.forms import csrf_token
+from tests.common.people import another_client, make_person, sign_in, signed_in_client
+from tests.common.rounds import RECEIPT, advance_to, round_with
+
+pytestmark = pytest.mark.usefixtures("db")
+
+
+async def vote(
+    browser: httpx.AsyncClient, round_: Round, fields: Mapping[str, str | list[str]]
+) -> httpx.Response:
+    """Fill the ballot, check it on the review page, send it; the answer to the last step."""
+    ballot = await browser.get(f"/rounds/{round_.id}/ballot")
+    assert ballot.status_code == 200, ballot.text
+    review = await browser.post(
+        f"/rounds/{round_.id}/ballot", data={"csrf_token": csrf_token(ballot), **fields}
+    )
+    assert review.status_code == 200, review.text
+    assert "Check your vote" in review.text
+    return await browser.post(
+        f"/rounds/{round_.id}/ballot/confirm",
+        data={"csrf_token": csrf_token(review), **fields},
+    )
+
+
+async def voters(app: Starlette, client: httpx.AsyncClient, count: int) -> list[httpx.AsyncClient]:
+    return [(await signed_in_client(app, client, f"Voter {index}"))[0] for index in range(count)]
+
+
+async def test_a_member_votes_gets_a_receipt_and_revises_keeping_it(app, client):
+    round_, options = await round_with(app, ["Housing", "Legal help"])
+    await make_person(app, "Amina")
+    await sign_in(client, "Amina")
+    ballot = await client.get(f"/rounds/{round_.id}/ballot")
+    assert "<fieldset" in ballot.text and "<legend" in ballot.text
+    first = options[0].ballot_key
+    review = await client.post(
+        f"/rounds/{round_.id}/ballot",
+        data={"csrf_token": csrf_token(ballot), "choice": first},
+    )
+    assert "Approved: " in review.text or options[0].title in review.text
+    assert await SealedBallot.filter(round_id=str(round_.id)).count() == 0  # nothing yet
+    cast = await vote(client, round_, {"choice": first})
+    assert cast.status_code == 200
+    receipt = RECEIPT.search(cast.text)
+    assert receipt is not None
+    assert receipt.group(1) not in str(cast.url)
+    assert await SealedBallot.filter(round_id=str(round_.id)).count() == 1
+
+    changed = await vote(client, round_, {"choice": [o.ballot_key for o in options]})
+    assert changed.status_code == 200
+    assert "Your vote is changed" in changed.text
+    assert RECEIPT.search(changed.text) is None  # the receipt stays the one shown before
+    assert await SealedBallot.filter(round_id=str(round_.id)).count() == 1
+    assert await Marker.filter(round_id=str(round_.id)).count() == 1
+
+
+async def test_without_revision_a_second_vote_is_refused_and_changes_nothing(app, client):
+    round_, options = await round_with(app, ["Housing", "Legal help"], allows_revision=False)
+    await make_person(app, "Amina")
+    await sign_in(client, "Amina")
+    assert (await vote(client, round_, {"choice": options[0].ballot_key})).status_code == 200
+    ballot = await client.get(f"/rounds/{round_.id}/ballot")
+    assert "does not allow changes" in ballot.text
+    again = await client.post(
+        f"/rounds/{round_.id}/ballot/confirm",
+        data={"csrf_token": csrf_token(ballot), "choice": options[1].ballot_key},
+    )
+    assert again.status_code == 409
+    assert "does not allow changes" in again.text
+    round_ = await advance_to(app, round_, Phase.CLOSED)
+    assert round_.tally["approvals"] == {options[0].ballot_key: 1, options[1].ballot_key: 0}
+
+
+@pytest.mark.parametrize(
+    ("method", "fields", "message"),
+    [
+        (Method.APPROVAL, {"choice": "99"}, "a choice that is not on it"),
+        (Method.SCHULZE, {"rank-1": "1", "rank-2": "1"}, "You gave rank 1 to more than one"),
+        (Method.INSTANT_RUNOFF, {"rank-1": "7"}, "rank"),
+        (Method.DOTS, {"dots-1": "4", "dots-2": "3"}, "You used 7 dots. You have 5."),
+        (Method.MAJORITY_JUDGMENT, {"grade-1": "9"}, "grade"),
+    ],
+)
+async def test_a_bad_ballot_gets_a_clear_error_keeps_the_choices_and_stores_nothing(
+    app, client, method, fields, message
+):
+    round_, _ = await round_with(app, ["Housing", "Legal help"], method=method)
+    await make_person(app, "Amina")
+    await sign_in(client, "Amina")
+    ballot = await client.get(f"/rounds/{round_.id}/ballot")
+    for step in ("ballot", "ballot/confirm"):
+        answer = await client.post(
+            f"/rounds/{round_.id}/{step}", data={"csrf_token": csrf_token(ballot), **fields}
+        )
+        assert answer.status_code == 400
+        assert "There is a problem" in answer.text
+        assert message in answer.text
+    if method == Method.DOTS:
+        assert 'id="dots-1" name="dots-1" type="number"' in answer.text
+        assert 'value="4"' in answer.text
+    assert await Marker.filter(round_id=str(round_.id)).count() == 0
+    assert await SealedBallot.filter(round_id=str(round_.id)).count() == 0
+
+
+async def test_nobody_votes_outside_the_voting_phase(app, client):
+    round_, _ = await round_with(app, ["Housing"], Phase.COSIGNING)
+    await make_person(app, "Amina")
+    await sign_in(client, "Amina")
+    page = await client.get(f"/rounds/{round_.id}")
+    early = await client.post(
+        f"/rounds/{round_.id}/ballot/confirm", data={"csrf_token": csrf_token(page), "choice": "1"}
+    )
+    assert early.status_code == 409
+    assert "Voting has not started yet" in early.text
+    round_ = await advance_to(app, round_, Phase.CLOSED)
+    late = await client.post(
+        f"/rounds/{round_.id}/ballot/confirm", data={"csrf_token": csrf_token(page), "choice": "1"}
+    )
+    assert late.status_code == 409
+    assert "This round is closed" in late.text
+    assert await ClearBallot.filter(round_id=str(round_.id)).count() == 0
+
+
+async def test_nobody_can_vote_for_someone_else(app, client):
+    round_, options = await round_with(app, ["Housing", "Legal help"], allows_revision=False)
+    bao = await make_person(app, "Bao")
+    await make_person(app, "Amina")
+    await sign_in(client, "Amina")
+    # A tampered form naming another member changes nothing: the ballot is the signer's own.
+    fields = {"choice": options[0].ballot_key, "member_id": str(bao.person.id)}
+    assert (await vote(client, round_, fields)).status_code == 200
+    bao_browser = another_client(client)
+    await sign_in(bao_browser, "Bao")
+    assert (await vote(bao_browser, round_, {"choice": options[1].ballot_key})).status_code == 200
+    assert await Marker.filter(round_id=str(round_.id)).count() == 2
+
+
+async def test_allies_vote_only_when_the_round_asks_for_advice(app, client):
+    closed_to_allies, _ = await round_with(app, ["Housing"])
+    advised, advice_options = await round_with(app, ["Housing"], voters=Voters.ADVISORY_ALLIES)
+    ally, _ = await signed_in_client(app, client, "Dara", Role.ALLY)
+    assert (await ally.get(f"/rounds/{closed_to_allies.id}/ballot")).status_code == 403
+    cast = await vote(ally, advised, {"choice": advice_options[0].ballot_key})
+    assert cast.status_code == 200
+    member, _ = await signed_in_client(app, client, "Amina")
+    await vote(member, advised, {})
+    advised = await advance_to(app, advised, Phase.CLOSED)
+    # The member's blank ballot took part and chose nothing.
+    assert advised.tally["ballots_counted"] == 0 and advised.tally["abstentions"] == 1
+    assert advised.advisory_tally["approvals"] == {advice_options[0].ballot_key: 1}
+
+
+async def test_results_exist_for_nobody_before_close(app, client):
+    round_, options = await round_with(app, ["Housing", "Legal help"])
+    lead, _ = await signed_in_client(app, client, "Lena", Role.LEAD, Role.MEMBER)
+    await vote(lead, round_, {"choice": options[0].ballot_key})
+    page = await lead.get(f"/rounds/{round_.id}/results")
+    assert page.status_code == 200
+    assert "There are no results yet" in page.text
+    assert "Housing" not in page.text
+    assert (await lead.get(f"/rounds/{round_.id}/results.csv")).status_code == 404
+    assert (await lead.get(f"/rounds/{round_.id}/results.json")).status_code == 404
+
+
+async def test_results_show_counts_charts_turnout_receipts_and_recount_tables(app, client):
+    await set_charter_value("results_threshold", 3)
+    round_, options = await round_with(
+        app, ["Housing", "Legal help", "Language classes"], method=Method.SCHULZE
+    )
+    browsers = await voters(app, client, 4)
+    rankings = [("1", "2", "3"), ("1", "3", "2"), ("2", "1", "3"), ("1", "2", "")]
+    receipts = []
+    keys = [o.ballot_key for o in options]
+    for browser, ranks in zip(browsers, rankings, strict=True):
+        fields = {f"rank-{key}": rank for key, rank in zip(keys, ranks, strict=True)}
+        cast = await vote(browser, round_, fields)
+        found = RECEIPT.search(cast.text)
+        assert found is not None
+        receipts.append(found.group(1))
+    round_ = await advance_to(app, round_, Phase.CLOSED)
+    page = await browsers[0].get(f"/rounds/{round_.id}/results")
+    assert page.status_code == 200
+    assert "<svg" in page.text and "<table" in page.text
+    assert options[0].title in page.text
+    assert "4 ballots" in page.text or "4 of" in page.text
+    for receipt in receipts:
+        assert receipt not in page.text  # only hashes of receipts are listed
+    checked = await browsers[0].post(
+        f"/rounds/{round_.id}/results/check",
+        data={"csrf_token": csrf_token(page), "receipt": receipts[0]},
+    )
+    assert "was counted" in checked.text
+    wrong = await browsers[0].post(
+        f"/rounds/{round_.id}/results/check",
+        data={"csrf_token": csrf_token(page), "receipt": "NOT-A-RECEIPT"},
+    )
+    assert "not find" in wrong.text
+
+    table = list(
+        csv.reader(io.StringIO((await browsers[0].get(f"/rounds/{round_.id}/results.csv")).text))
+    )
+    assert table[0] == ["table", "row", "column", "value"]
+    pairwise = {(row[1], row[2]): int(row[3]) for row in table if row[0] == "pairwise"}
+    first, second = keys[0], keys[1]
+    assert pairwise[(first, second)] == 3 and pairwise[(second, first)] == 1
+    data = json.loads((await browsers[0].get(f"/rounds/{round_.id}/results.json")).text)
+    assert data["winner"] == keys[0]
+    assert "ballots" not in json.dumps(data).replace("ballots_counted", "")
+
+
+async def test_below_the_threshold_only_the_order_is_shown(app, client):
+    await set_charter_value("results_threshold", 10)
+    round_, options = await round_with(app, ["Housing", "Legal help"])
+    browsers = await voters(app, client, 2)
+    for browser in browsers:
+        await vote(browser, round_, {"choice": options[1].ballot_key})
+    round_ = await advance_to(app, round_, Phase.CLOSED)
+    page = await browsers[0].get(f"/rounds/{round_.id}/results")
+    assert "Fewer than 10 people voted" in page.text
+    assert "<svg" not in page.text
+    assert page.text.index("Legal help") < page.text.index("Housing", page.text.index("<ol"))
+    assert (await browsers[0].get(f"/rounds/{round_.id}/results.csv")).status_code == 404
+
+
+async def test_every_eligible_member_is_told_when_results_are_out(app, client):
+    round_, _ = await round_with(app, ["Housing"], voters=Voters.ADVISORY_ALLIES)
+    amina = await make_person(app, "Amina")
+    dara = await make_person(app, "Dara", Role.ALLY)
+    farid = await make_person(app, "Farid", Role.PROVIDER)
+    await advance_to(app, round_, Phase.CLOSED)
+    link = f"/rounds/{round_.id}/results"
+    assert await Notice.filter(person=amina.person, kind="results", link=link).count() == 1
+    assert await Notice.filter(person=dara.person, kind="results", link=link).count() == 1
+    assert await Notice.filter(person=farid.person).filter(kind="results").count() == 0
