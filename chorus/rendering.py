@@ -177,3 +177,9 @@ def render(
     """Render a page with the app's renderer: what every route calls."""
     renderer: Renderer = request.app.state.renderer
     return renderer.render(request, name, context, **options)
+
+
+def done_message(request: Request, messages: Mapping[str, str]) -> str:
+    """What a form did, translated, from `?done=` on the page it sent the person on to."""
+    done = request.query_params.get("done", "")
+    return i18n.gettext(messages[done]) if done in messages else ""

@@ -22,9 +22,10 @@ from starlette.routing import Route
 
 from chorus.auth import signed_in
 from chorus.i18n import N_, _, current_language
-from chorus.rendering import render
+from chorus.rendering import done_message, render
 from chorus.scrubbing import KIND_NAMES, scrub_field
 from chorus.sessions import CurrentPerson
+from chorus.state import lookup_key
 from chorus.text import FieldErrors, text
 from governance import invites, suspensions
 from governance.charter import Charter, current_charter
@@ -59,16 +60,6 @@ STATUS_WORDS = {
     "used": N_("Used"),
     "revoked": N_("Cancelled"),
 }
-
-
-def lookup_key(request: Request) -> bytes:
-    key: bytes = request.app.state.account_secrets.lookup_key
-    return key
-
-
-def done_message(request: Request) -> str:
-    done = request.query_params.get("done")
-    return _(DONE[done]) if done in DONE else ""
 
 
 # Invites ------------------------------------------------------------------------
@@ -139,7 +130,7 @@ async def invites_page(
             "valid_days": charter.invite_valid_days,
             "values": values or {},
             "errors": errors or {},
-            "message": done_message(request),
+            "message": done_message(request, DONE),
         },
         status_code=status_code,
     )
@@ -258,7 +249,7 @@ async def people(request: Request, person: CurrentPerson) -> Response:
             "page": page,
             "more": more,
             "me": person.person.id,
-            "message": done_message(request),
+            "message": done_message(request, DONE),
         },
     )
 

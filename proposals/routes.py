@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date
@@ -22,9 +21,10 @@ from starlette.routing import Route
 
 from chorus.auth import signed_in
 from chorus.i18n import N_, _, current_language
-from chorus.rendering import render
+from chorus.rendering import done_message, render
 from chorus.scrubbing import KIND_NAMES, Scrubbed, scrub_field
 from chorus.sessions import CurrentPerson
+from chorus.state import key_directory, lookup_key
 from proposals import forms, results, service, tags
 from proposals.models import Contest, Kind, Method, Phase, Proposal, Purpose, Round, Voters
 from proposals.names import (
@@ -65,24 +65,9 @@ DONE = {
 # -- Shared pieces ----------------------------------------------------------------------
 
 
-def lookup_key(request: Request) -> bytes:
-    key: bytes = request.app.state.account_secrets.lookup_key
-    return key
-
-
-def key_directory(request: Request) -> Path:
-    directory: Path = request.app.state.settings.key_directory
-    return directory
-
-
 def electorate(request: Request) -> service.Electorate:
     found: service.Electorate = request.app.state.electorate
     return found
-
-
-def done_message(request: Request) -> str:
-    done = request.query_params.get("done")
-    return _(DONE[done]) if done in DONE else ""
 
 
 def _uuid(request: Request, name: str) -> uuid.UUID:
@@ -156,7 +141,7 @@ async def rounds_list(request: Request, person: CurrentPerson) -> Response:
         {
             "by_phase": by_phase,
             "phase_names": PHASE_NAMES,
-            "done": done_message(request),
+            "done": done_message(request, DONE),
             "can_open": person.has(LEAD),
             "can_petition": person.has(MEMBER),
         },
@@ -280,7 +265,7 @@ async def _round_page(
             "next_phase": _(PHASE_NAMES[service.NEXT_PHASE[round_.phase]])
             if round_.phase in service.NEXT_PHASE
             else "",
-            "done": done_message(request),
+            "done": done_message(request, DONE),
             "error": error,
         },
         status_code=status_code,
@@ -435,7 +420,7 @@ def proposal_context(
         "is_member": person.has(MEMBER),
         "is_lead": person.has(LEAD),
         "is_committee": person.has(COMMITTEE),
-        "done": done_message(request),
+        "done": done_message(request, DONE),
     }
 
 

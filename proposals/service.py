@@ -437,14 +437,21 @@ async def _locked(proposal: Proposal) -> tuple[Proposal, Round]:
     return fresh, round_
 
 
+async def _locked_as_author(
+    proposal: Proposal, lookup_key: bytes, person_id: uuid.UUID
+) -> tuple[Proposal, Round]:
+    fresh, round_ = await _locked(proposal)
+    if not is_author(fresh, lookup_key, person_id):
+        raise NotAuthor
+    return fresh, round_
+
+
 async def edit_proposal(
     proposal: Proposal, text: ProposalText, lookup_key: bytes, person_id: uuid.UUID
 ) -> None:
     """Authors edit until co-signing starts."""
     async with in_transaction():
-        fresh, round_ = await _locked(proposal)
-        if not is_author(fresh, lookup_key, person_id):
-            raise NotAuthor
+        fresh, round_ = await _locked_as_author(proposal, lookup_key, person_id)
         if round_.phase != Phase.PROPOSING or fresh.withdrawn:
             raise WrongPhase(round_.phase)
         fields = {
@@ -460,9 +467,7 @@ async def edit_proposal(
 async def withdraw_proposal(proposal: Proposal, lookup_key: bytes, person_id: uuid.UUID) -> None:
     """Authors withdraw until voting starts; a withdrawn proposal stays listed as such."""
     async with in_transaction():
-        fresh, round_ = await _locked(proposal)
-        if not is_author(fresh, lookup_key, person_id):
-            raise NotAuthor
+        fresh, round_ = await _locked_as_author(proposal, lookup_key, person_id)
         if round_.phase not in (Phase.PROPOSING, Phase.COSIGNING) or fresh.withdrawn:
             raise WrongPhase(round_.phase)
         await Proposal.filter(id=fresh.id).update(withdrawn=True)
@@ -518,9 +523,7 @@ async def contest_hiding(
 ) -> None:
     """The author says why the proposal should be shown; the complaints committee decides."""
     async with in_transaction():
-        fresh, _ = await _locked(proposal)
-        if not is_author(fresh, lookup_key, person_id):
-            raise NotAuthor
+        fresh, _ = await _locked_as_author(proposal, lookup_key, person_id)
         if not fresh.hidden_reason or fresh.contest != Contest.NONE:
             raise NotHidden
         await Proposal.filter(id=fresh.id).update(contest=Contest.AWAITING, contest_text=text)

@@ -2,10 +2,33 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 from tortoise.models import Model
+
+from chorus.database import migrate
+from chorus.keys import init_key_directory
+from chorus.logs import configure_logging
+from chorus.settings import Settings
+
+
+async def logged_chorus(url: str, keys: Path) -> Settings:
+    """Settings for a Chorus on this database, migrated, with its key directory and every
+    log line of Chorus written (debug), to be searched afterwards."""
+    settings = Settings(
+        database_url=url,
+        key_directory=keys,
+        passphrase_profile="test",
+        log_level="debug",
+        heartbeat_seconds=3600,
+    )
+    init_key_directory(settings.key_directory)
+    configure_logging(settings)
+    logging.getLogger("chorus.test").debug("logging is on")
+    await migrate(settings)
+    return settings
 
 
 async def rows_of(model: type[Model]) -> list[dict[str, Any]]:

@@ -78,9 +78,15 @@ async def wal_since(pg: Any, directory: Path, first: str) -> tuple[bytes, bytes]
     removing the headers joins it up again, so that a row is found whole.
     """
     page_size = int(await pg.fetchval("SHOW wal_block_size"))
-    last = await pg.fetchval("SELECT pg_walfile_name(pg_current_wal_lsn())")
+    last, offset = await pg.fetchrow(
+        "SELECT file_name, file_offset FROM pg_walfile_name_offset(pg_current_wal_lsn())"
+    )
     names = sorted(p.name for p in (directory / "pg_wal").iterdir() if len(p.name) == 24)
     segments = [(directory / "pg_wal" / n).read_bytes() for n in names if first <= n <= last]
+    if segments:
+        # A recycled segment file still holds older WAL past the point written so far.
+        end = -(-offset // page_size) * page_size
+        segments[-1] = segments[-1][:end]
     pages = []
     for segment in segments:
         for start in range(0, len(segment), page_size):

@@ -10,7 +10,6 @@ log output are searched for anything that ties a content row to a person.
 from __future__ import annotations
 
 import itertools
-import logging
 import random
 import secrets
 from pathlib import Path
@@ -25,8 +24,6 @@ from anonymity import models as anonymity_models
 from anonymity.ballots import close_round, open_round, submit
 from anonymity.models import ClearBallot, CountedReceipt, ReceiptHash, SealedBallot
 from chorus.database import migrate, postgres_url, tortoise_config
-from chorus.keys import init_key_directory
-from chorus.logs import configure_logging
 from chorus.settings import Settings
 from governance import models as governance_models
 from governance.accounts import Secrets, join
@@ -34,7 +31,7 @@ from governance.charter import Charter
 from governance.invites import create_invite
 from governance.models import Role
 from governance.sessions import start_session
-from tests.common.dumps import long_values, read_files, rows_of
+from tests.common.dumps import logged_chorus, long_values, read_files, rows_of
 from tests.common.postgres import local_data_directory, wal_since
 
 MEMBERS = 30
@@ -55,16 +52,7 @@ async def test_nothing_links_a_member_to_a_ballot(
 ):
     url, db_folder = own_database
     db_folder.mkdir(exist_ok=True)
-    settings = Settings(
-        database_url=url,
-        key_directory=tmp_path / "keys",
-        passphrase_profile="test",
-        log_level="debug",
-    )
-    init_key_directory(settings.key_directory)
-    configure_logging(settings)
-    logging.getLogger("chorus.test").debug("logging is on")
-    await migrate(settings)
+    settings = await logged_chorus(url, tmp_path / "keys")
     from argon2.profiles import CHEAPEST
 
     secrets_ = Secrets(

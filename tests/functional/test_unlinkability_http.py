@@ -11,7 +11,6 @@ of the ballots), and reads the log output.
 from __future__ import annotations
 
 import itertools
-import logging
 import random
 from pathlib import Path
 
@@ -24,15 +23,12 @@ from tortoise import connections
 from anonymity import models as anonymity_models
 from anonymity.models import ClearBallot, CountedReceipt, ReceiptHash, SealedBallot
 from chorus.app import create_app
-from chorus.database import migrate, postgres_url
-from chorus.keys import init_key_directory
-from chorus.logs import configure_logging
-from chorus.settings import Settings
+from chorus.database import postgres_url
 from governance import models as governance_models
 from proposals import models as proposals_models
 from proposals import service
 from proposals.models import Method, Phase, Round
-from tests.common.dumps import long_values, read_files, rows_of
+from tests.common.dumps import logged_chorus, long_values, read_files, rows_of
 from tests.common.forms import csrf_token
 from tests.common.people import make_person, sign_in
 from tests.common.postgres import local_data_directory, wal_since
@@ -80,17 +76,7 @@ async def test_voting_over_http_links_nobody(
 ):
     url, db_folder = own_database
     db_folder.mkdir(exist_ok=True)
-    settings = Settings(
-        database_url=url,
-        key_directory=tmp_path / "keys",
-        passphrase_profile="test",
-        log_level="debug",
-        heartbeat_seconds=3600,
-    )
-    init_key_directory(settings.key_directory)
-    configure_logging(settings)
-    logging.getLogger("chorus.test").debug("logging is on")
-    await migrate(settings)
+    settings = await logged_chorus(url, tmp_path / "keys")
     app = create_app(settings)
     async with LifespanManager(app):
         transport = httpx.ASGITransport(app=app)
@@ -114,7 +100,8 @@ async def test_voting_over_http_links_nobody(
         if backend == "postgres":
             pg = await asyncpg.connect(postgres_url(url, "postgresql"))
             wal_directory = await local_data_directory(pg)
-            # A fresh segment, so that what is read holds only what voting wrote.
+            # A fresh segment, so that what is read holds only what was written since (by
+            # this test, when nothing else writes to the same PostgreSQL server meanwhile).
             await pg.execute("SELECT pg_switch_wal()")
             first_segment = await pg.fetchval("SELECT pg_walfile_name(pg_current_wal_lsn())")
 
