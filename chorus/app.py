@@ -37,7 +37,7 @@ from proposals import routes as proposals_routes
 from proposals.service import Electorate
 
 # What proposals may ask of governance about people (DESIGN: proposals knows no governance).
-ELECTORATE = Electorate(count=electorate.count_role, notify=electorate.tell_results_are_out)
+ELECTORATE = Electorate(count=electorate.count_role, notify=electorate.tell_voters)
 
 
 def all_routes() -> list[BaseRoute]:

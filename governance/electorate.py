@@ -13,8 +13,9 @@ async def count_role(role: str) -> int:
     return await RoleGrant.filter(role=Role(role)).count()
 
 
-async def tell_results_are_out(role: str, link: str) -> int:
-    return await send_to_role(Role(role), "results", link)
+async def tell_voters(role: str, news: str, link: str) -> int:
+    """A notice to everyone holding `role`: a vote opened ("voting") or its results are out."""
+    return await send_to_role(Role(role), news, link)
 
 
 async def petition_signatures() -> int:

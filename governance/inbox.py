@@ -18,6 +18,7 @@ from governance.models import Notice, Person, Role
 TITLES = {
     "news": N_("There is news for you"),
     "account": N_("A change to your account"),
+    "voting": N_("A vote is open"),
     "results": N_("The results of a vote are out"),
 }
 

@@ -60,7 +60,8 @@ class Electorate:
     """What proposals needs from governance about people, without knowing them."""
 
     count: Callable[[str], Awaitable[int]]  # role -> how many hold it
-    notify: Callable[[str, str], Awaitable[int]]  # (role, link) -> notices sent
+    # (role, news, link) -> notices sent; news is "voting" (a vote opened) or "results".
+    notify: Callable[[str, str, str], Awaitable[int]]
 
 
 # -- Errors -------------------------------------------------------------------------------
@@ -288,6 +289,7 @@ async def _start_voting(round_: Round, key_directory: Path, electorate: Electora
             await ballots.open_round(
                 key_directory, advisory_id(round_), allows_revision=round_.allows_revision
             )
+        await _tell_voters(round_, electorate, "voting", f"/rounds/{round_.id}")
     round_.phase = Phase.VOTING
 
 
@@ -356,9 +358,13 @@ async def close(round_: Round, key_directory: Path, electorate: Electorate) -> N
         raise WrongPhase(round_.phase)
     round_.phase, round_.tally, round_.advisory_tally = Phase.CLOSED, results, advisory
     link = f"/rounds/{round_.id}/results"
-    await electorate.notify(VOTER_ROLE, link)
-    if advisory is not None:
-        await electorate.notify(ADVISORY_ROLE, link)
+    await _tell_voters(round_, electorate, "results", link)
+
+
+async def _tell_voters(round_: Round, electorate: Electorate, news: str, link: str) -> None:
+    await electorate.notify(VOTER_ROLE, news, link)
+    if round_.voters == Voters.ADVISORY_ALLIES:
+        await electorate.notify(ADVISORY_ROLE, news, link)
 
 
 async def advance_due_rounds(

@@ -250,3 +250,12 @@ async def test_every_eligible_member_is_told_when_results_are_out(app, client):
     assert await Notice.filter(person=amina.person, kind="results", link=link).count() == 1
     assert await Notice.filter(person=dara.person, kind="results", link=link).count() == 1
     assert await Notice.filter(person=farid.person).filter(kind="results").count() == 0
+
+
+async def test_every_eligible_member_is_told_when_a_vote_opens(app):
+    amina = await make_person(app, "Amina")
+    farid = await make_person(app, "Farid", Role.PROVIDER)
+    round_, _ = await round_with(app, ["Housing"], Phase.VOTING)
+    link = f"/rounds/{round_.id}"
+    assert await Notice.filter(person=amina.person, kind="voting", link=link).count() == 1
+    assert await Notice.filter(person=farid.person, kind="voting").count() == 0
