@@ -37,7 +37,9 @@ from proposals import routes as proposals_routes
 from proposals.service import Electorate
 
 # What proposals may ask of governance about people (DESIGN: proposals knows no governance).
-ELECTORATE = Electorate(count=electorate.count_role, notify=electorate.tell_voters)
+ELECTORATE = Electorate(
+    count=electorate.count_role, notify=electorate.tell_voters, seat=electorate.seat
+)
 
 
 def all_routes() -> list[BaseRoute]:

@@ -4,9 +4,11 @@ to let them know results are out. Proposals receives these as plain functions
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from governance.charter import current_charter
-from governance.inbox import send_to_role
-from governance.models import Role, RoleGrant
+from governance.inbox import send_notice, send_to_role
+from governance.models import Person, Role, RoleGrant
 
 
 async def count_role(role: str) -> int:
@@ -16,6 +18,16 @@ async def count_role(role: str) -> int:
 async def tell_voters(role: str, news: str, link: str) -> int:
     """A notice to everyone holding `role`: a vote opened ("voting") or its results are out."""
     return await send_to_role(Role(role), news, link)
+
+
+async def seat(role: str, person_id: UUID) -> None:
+    """An election gave `role` to this member: grant it (once) and tell them."""
+    person = await Person.get_or_none(id=person_id)
+    if person is None:
+        return  # the account was closed since they stood
+    _, granted = await RoleGrant.get_or_create(person=person, role=Role(role))
+    if granted:
+        await send_notice(person, "account", "/account")
 
 
 async def petition_signatures() -> int:

@@ -101,6 +101,9 @@ class Proposal(Model):
     oppression_categories: Any = fields.JSONField(default=list)
     # HMAC of the author under the lookup secret: lets them edit, names nobody.
     author_tag = fields.CharField(max_length=64, db_index=True)
+    # In an election, the member standing: candidates are named, so this is no secret,
+    # and it says whom the role goes to when they are elected.
+    candidate_id = fields.UUIDField(null=True)
     withdrawn = fields.BooleanField(default=False)
     hidden_reason = fields.TextField(default="")
     contest_text = fields.TextField(default="")

@@ -62,6 +62,9 @@ class Electorate:
     count: Callable[[str], Awaitable[int]]  # role -> how many hold it
     # (role, news, link) -> notices sent; news is "voting" (a vote opened) or "results".
     notify: Callable[[str, str, str], Awaitable[int]]
+    # What happens when an election closes (DESIGN: governance registers it):
+    # (role, person id) gives the role to the member elected.
+    seat: Callable[[str, uuid.UUID], Awaitable[None]]
 
 
 # -- Errors -------------------------------------------------------------------------------
@@ -351,14 +354,18 @@ async def close(round_: Round, key_directory: Path, electorate: Electorate) -> N
     if round_.voters == Voters.ADVISORY_ALLIES:
         closed_advisory = await ballots.close_round(key_directory, advisory_id(round_))
         advisory = count(round_, closed_advisory.contents, options)
-    moved = await Round.filter(id=round_.id, phase=Phase.VOTING).update(
-        phase=Phase.CLOSED, tally=results, advisory_tally=advisory
-    )
-    if not moved:
-        raise WrongPhase(round_.phase)
+    async with in_transaction():
+        moved = await Round.filter(id=round_.id, phase=Phase.VOTING).update(
+            phase=Phase.CLOSED, tally=results, advisory_tally=advisory
+        )
+        if not moved:
+            raise WrongPhase(round_.phase)
+        if round_.purpose == Purpose.ELECTION and results["winner"] is not None:
+            elected = await Proposal.get(round=round_, ballot_key=results["winner"])
+            if elected.candidate_id is not None and round_.elects:
+                await electorate.seat(round_.elects, elected.candidate_id)
+        await _tell_voters(round_, electorate, "results", f"/rounds/{round_.id}/results")
     round_.phase, round_.tally, round_.advisory_tally = Phase.CLOSED, results, advisory
-    link = f"/rounds/{round_.id}/results"
-    await _tell_voters(round_, electorate, "results", link)
 
 
 async def _tell_voters(round_: Round, electorate: Electorate, news: str, link: str) -> None:
@@ -425,6 +432,7 @@ async def submit_proposal(
         forms_of_trafficking=text.forms_of_trafficking,
         oppression_categories=text.oppression_categories,
         author_tag=tag,
+        candidate_id=person_id if kind == Kind.CANDIDATE else None,
     )
 
 

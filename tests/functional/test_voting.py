@@ -14,11 +14,12 @@ from starlette.applications import Starlette
 
 from anonymity.models import ClearBallot, Marker, SealedBallot
 from governance.charter import set_charter_value
-from governance.models import Notice, Role
-from proposals.models import Method, Phase, Round, Voters
+from governance.models import Notice, Role, RoleGrant
+from proposals import service
+from proposals.models import Kind, Method, Phase, Purpose, Round, Voters
 from tests.common.forms import csrf_token
 from tests.common.people import another_client, make_person, sign_in, signed_in_client
-from tests.common.rounds import RECEIPT, advance_to, round_with
+from tests.common.rounds import RECEIPT, advance_to, round_with, spec
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -259,3 +260,24 @@ async def test_every_eligible_member_is_told_when_a_vote_opens(app):
     link = f"/rounds/{round_.id}"
     assert await Notice.filter(person=amina.person, kind="voting", link=link).count() == 1
     assert await Notice.filter(person=farid.person, kind="voting").count() == 0
+
+
+async def test_an_election_gives_the_role_to_the_member_elected(app, client):
+
+    round_ = await service.open_round(spec(purpose=Purpose.ELECTION))
+    assert round_.elects == "lead"
+    carmen = await make_person(app, "Carmen")
+    await service.submit_proposal(
+        round_,
+        service.ProposalText("Carmen", "I will listen.", [], []),
+        app.state.account_secrets.lookup_key,
+        carmen.person.id,
+        Kind.CANDIDATE,
+    )
+    round_ = await advance_to(app, round_, Phase.VOTING)
+    (candidate,) = await service.ballot_options(round_)
+    member, _ = await signed_in_client(app, client, "Amina")
+    await vote(member, round_, {"choice": candidate.ballot_key})
+    await advance_to(app, round_, Phase.CLOSED)
+    assert await RoleGrant.exists(person=carmen.person, role=Role.LEAD)
+    assert await Notice.filter(person=carmen.person, kind="account").count() == 1
