@@ -512,10 +512,10 @@ def test_the_chart_is_an_svg_with_a_bar_and_a_table_row_per_option():
     html = render(chart)
     svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
     assert 'role="img"' in svg and 'aria-labelledby="approvals-chart-title"' in svg
-    assert '<title id="approvals-chart-title">' in svg and 'viewBox="0 0 320 ' in svg
+    assert '<title id="approvals-chart-title">' in svg and 'viewBox="0 0 480 ' in svg
     assert svg.count("<rect") == len(chart.bars) == 3
     widths = [float(w) for w in re.findall(r'<rect [^>]*width="([\d.]+)"', svg)]
-    assert widths == [170.0, pytest.approx(170 / 3, abs=0.1), pytest.approx(170 / 3, abs=0.1)]
+    assert widths == [300.0, pytest.approx(300 / 3, abs=0.1), pytest.approx(300 / 3, abs=0.1)]
     for bar in chart.bars:  # label and value as text, not colour alone
         assert f">{escape(bar.text)}</text>" in svg
     assert "&lt;b&gt;Jobs&lt;/b&gt; &amp; training" in svg and "<b>" not in html
