@@ -581,6 +581,8 @@ async def cast(
     fresh = await Round.get(id=round_.id)
     if fresh.phase != Phase.VOTING:
         raise WrongPhase(fresh.phase)
+    if datetime.now(UTC) >= fresh.voting_ends:
+        raise WrongPhase(Phase.CLOSED)  # its last day is over; the job closes it shortly
     try:
         return await ballots.submit(
             key_directory,

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -138,6 +139,21 @@ async def test_nobody_votes_outside_the_voting_phase(app, client):
     assert late.status_code == 409
     assert "This round is closed" in late.text
     assert await ClearBallot.filter(round_id=str(round_.id)).count() == 0
+
+
+async def test_nobody_votes_once_the_last_day_is_over_even_before_the_round_closes(app, client):
+    round_, options = await round_with(app, ["Housing"])
+    await Round.filter(id=round_.id).update(voting_ends=datetime.now(UTC) - timedelta(seconds=1))
+    await make_person(app, "Amina")
+    await sign_in(client, "Amina")
+    page = await client.get(f"/rounds/{round_.id}")
+    late = await client.post(
+        f"/rounds/{round_.id}/ballot/confirm",
+        data={"csrf_token": csrf_token(page), "choice": options[0].ballot_key},
+    )
+    assert late.status_code == 409
+    assert "This round is closed" in late.text
+    assert await Marker.filter(round_id=str(round_.id)).count() == 0
 
 
 async def test_nobody_can_vote_for_someone_else(app, client):
