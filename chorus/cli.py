@@ -236,7 +236,7 @@ async def _seed_demo(settings: Settings) -> None:
     from chorus.app import ELECTORATE
     from governance.charter import current_charter
     from governance.demo import DEMO_PASSPHRASE, DEMO_PEOPLE, seed_demo_network
-    from proposals.demo import DemoVoter, seed_demo_rounds
+    from proposals.demo import DEMO_TELLERS_PASSPHRASE, DemoVoter, seed_demo_rounds
 
     secrets_ = _account_secrets(settings)
     async with _orm(settings):
@@ -256,12 +256,14 @@ async def _seed_demo(settings: Settings) -> None:
                 settings.key_directory,
                 ELECTORATE,
                 (await current_charter()).petition_cosignatures,
+                secrets_.profile,
             )
     if made:
         print("Demo network created. Sign in at /sign-in as any of these people,")
         print(f"each with the passphrase: {DEMO_PASSPHRASE}")
         for pseudonym, roles in DEMO_PEOPLE:
             print(f"  {pseudonym:<8} {', '.join(role.value for role in roles)}")
+        print(f"The tellers' passphrase (for the round they count): {DEMO_TELLERS_PASSPHRASE}")
     else:
         print("Demo network already set up (delete var/demo/ to start again).")
         print(f"Every demo person's passphrase is: {DEMO_PASSPHRASE}")

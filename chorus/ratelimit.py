@@ -15,6 +15,8 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from limits.limits import RateLimitItem
 from limits.storage import storage_from_string
 
+from chorus.i18n import _
+
 
 @dataclass(frozen=True)
 class Limit:
@@ -25,12 +27,19 @@ class Limit:
 SIGN_IN = Limit("sign-in", RateLimitItemPerMinute(10, 15))  # 10 failures per 15 minutes
 RECOVERY = Limit("recovery", RateLimitItemPerHour(5))
 INVITE = Limit("invite", RateLimitItemPerHour(10))
+TELLERS = Limit("tellers", RateLimitItemPerHour(10))  # wrong teller passphrases, per round
 
 
 class RateLimited(Exception):
     def __init__(self, retry_after_seconds: int) -> None:
         super().__init__(retry_after_seconds)
         self.retry_after_seconds = retry_after_seconds
+
+
+def wait_message(seconds: int) -> str:
+    """What a person reads when they are held back, in whole minutes."""
+    minutes = max(1, math.ceil(seconds / 60))
+    return _("Too many tries. Wait %(minutes)s minutes, then try again.", minutes=minutes)
 
 
 class RateLimiter:

@@ -6,10 +6,8 @@ belong to, so the page shows each next to its field and in the summary.
 
 from __future__ import annotations
 
-import math
-
 from chorus.i18n import _
-from chorus.ratelimit import RateLimited
+from chorus.ratelimit import RateLimited, wait_message
 from chorus.text import FieldErrors
 from governance.errors import (
     AccountSuspended,
@@ -21,11 +19,6 @@ from governance.errors import (
     PseudonymTaken,
     WrongCredentials,
 )
-
-
-def wait_message(seconds: int) -> str:
-    minutes = max(1, math.ceil(seconds / 60))
-    return _("Too many tries. Wait %(minutes)s minutes, then try again.", minutes=minutes)
 
 
 def pseudonym_message(error: PseudonymInvalid) -> str:

@@ -11,9 +11,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from argon2 import Parameters
+
 from proposals import service
 from proposals.forms import encode_ballot
 from proposals.models import Kind, Method, Phase, Purpose, Round, Voters
+
+# Printed by `chorus demo`, so that anyone trying the demo can count as a teller.
+DEMO_TELLERS_PASSPHRASE = "chorus demo tellers"  # noqa: S105
 
 
 @dataclass(frozen=True)
@@ -29,10 +34,9 @@ def _spec(
     *,
     purpose: Purpose = Purpose.PRIORITY,
     voters: Voters = Voters.MEMBERS,
-    start: int = 0,
     cosignatures_needed: int = 0,
 ) -> service.RoundSpec:
-    today = datetime.now(UTC).date() + timedelta(days=start)
+    today = datetime.now(UTC).date()
     return service.RoundSpec(
         question=question,
         purpose=purpose,
@@ -54,6 +58,7 @@ async def seed_demo_rounds(
     key_directory: Path,
     electorate: service.Electorate,
     petition_signatures: int,
+    teller_profile: Parameters,
 ) -> None:
     """Create the demo rounds unless there are rounds already."""
     if await Round.exists():
@@ -70,6 +75,16 @@ async def seed_demo_rounds(
     async def move(round_: Round, phase: Phase) -> None:
         while round_.phase != phase:
             await service.advance(round_, key_directory, electorate)
+
+    async def in_the_past(round_: Round) -> None:
+        """The demo votes first, then dates the round as if its phases were over."""
+        shift = timedelta(days=30)
+        await Round.filter(id=round_.id).update(
+            proposing_ends=round_.proposing_ends - shift,
+            cosigning_ends=round_.cosigning_ends - shift,
+            voting_ends=round_.voting_ends - shift,
+        )
+        round_.voting_ends -= shift
 
     # Taking proposals: one by Amina, which she can still change, and one a lead hid.
     services = await service.open_round(
@@ -126,9 +141,7 @@ async def seed_demo_rounds(
     await move(classes, Phase.VOTING)
 
     # Closed, with results: four members voted.
-    first = await service.open_round(
-        _spec("What should we work on first?", Method.SCHULZE, start=-30)
-    )
+    first = await service.open_round(_spec("What should we work on first?", Method.SCHULZE))
     for title, author in (("Safe housing", "Amina"), ("Legal help", "Bao"), ("Jobs", "Carmen")):
         await propose(first, author, title, f"Work on {title.lower()} first.")
     await move(first, Phase.VOTING)
@@ -150,7 +163,31 @@ async def seed_demo_rounds(
             encode_ballot(Method.SCHULZE, tuple(ranking)),
             key_directory,
         )
+    await in_the_past(first)
     await move(first, Phase.CLOSED)
+
+    # Counted by tellers: voting is over, and the tellers have not counted yet.
+    counted_by_tellers = await service.open_round(
+        _spec("Should we open a drop-in centre?", Method.APPROVAL),
+        key_directory,
+        DEMO_TELLERS_PASSPHRASE,
+        teller_profile,
+    )
+    await propose(counted_by_tellers, "Bao", "Yes, in the town centre", "Open three days a week.")
+    await move(counted_by_tellers, Phase.VOTING)
+    (centre,) = await service.ballot_options(counted_by_tellers)
+    for pseudonym in ("Amina", "Bao", "Carmen"):
+        voter = people[pseudonym]
+        await service.cast(
+            counted_by_tellers,
+            voter.roles,
+            voter.person_id,
+            voter.personal_key,
+            encode_ballot(Method.APPROVAL, frozenset({centre.ballot_key})),
+            key_directory,
+        )
+    await in_the_past(counted_by_tellers)
+    await move(counted_by_tellers, Phase.COUNTING)
 
     # A members' petition with one signature.
     await service.start_petition(

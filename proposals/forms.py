@@ -365,6 +365,27 @@ def read_proposal(form: FormData, *, candidate: bool) -> tuple[ProposalInput, Fi
     return ProposalInput(title, description, forms, categories, entered), errors
 
 
+def read_tellers(form: FormData, minimum: int) -> tuple[str | None, FieldErrors]:
+    """Teller mode, if ticked (`tellers`), and the tellers' passphrase: None without it.
+
+    The passphrase is never kept to show again: it is typed anew after any error.
+    """
+    if text(form, "tellers", 10) != "yes":
+        return None, {}
+    passphrase = text(form, "teller_passphrase", 1000)
+    if len(passphrase) < minimum:
+        message = _(
+            "The tellers' passphrase must be at least %(minimum)s characters. "
+            "Try 3 or 4 words the tellers will remember.",
+            minimum=minimum,
+        )
+        return None, {"teller_passphrase": message}
+    if text(form, "teller_confirmation", 1000) != passphrase:
+        message = _("The two passphrases are not the same. Type them again.")
+        return None, {"teller_confirmation": message}
+    return passphrase, {}
+
+
 def read_reason(
     form: FormData, name: str, *, minimum: int = 10, maximum: int = 1000
 ) -> tuple[str, FieldErrors]:

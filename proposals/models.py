@@ -35,6 +35,7 @@ class Phase(StrEnum):
     PROPOSING = "proposing"
     COSIGNING = "cosigning"
     VOTING = "voting"
+    COUNTING = "counting"  # teller mode: voting is over, the tellers have not counted yet
     CLOSED = "closed"
 
 
@@ -66,6 +67,9 @@ class Round(Model):
     voters = fields.CharEnumField(Voters, max_length=20, default=Voters.MEMBERS)
     cosignatures_needed = fields.IntField(default=0)
     allows_revision = fields.BooleanField(default=True)
+    # The round's private key is wrapped by the tellers' passphrase: nobody, not even the
+    # host, can open a ballot until the tellers count (DESIGN, anonymity 3).
+    teller_mode = fields.BooleanField(default=False)
     phase = fields.CharEnumField(Phase, max_length=20)
     proposing_ends = fields.DatetimeField()
     cosigning_ends = fields.DatetimeField()

@@ -15,6 +15,7 @@ PHASE_NAMES = {
     Phase.PROPOSING: N_("Proposing"),
     Phase.COSIGNING: N_("Co-signing"),
     Phase.VOTING: N_("Voting"),
+    Phase.COUNTING: N_("Waiting for the tellers to count"),
     Phase.CLOSED: N_("Closed"),
 }
 

@@ -21,6 +21,7 @@ from starlette.routing import Route
 
 from chorus.auth import signed_in
 from chorus.i18n import N_, _, current_language
+from chorus.ratelimit import TELLERS, RateLimited, RateLimiter, wait_message
 from chorus.rendering import done_message, render
 from chorus.scrubbing import KIND_NAMES, Scrubbed, scrub_field
 from chorus.sessions import CurrentPerson
@@ -189,8 +190,14 @@ async def _round_form(request: Request, person: CurrentPerson, petition: bool) -
         return render(request, "proposals/round_new.html", context)
     form = await request.form()
     entered, errors = forms.read_round(form, datetime.now(UTC).date(), petition=petition)
-    if errors:
-        context = round_form_context(petition, entered.entered, errors, charter_needs)
+    passphrase, teller_errors = (
+        (None, {})
+        if petition
+        else forms.read_tellers(form, request.app.state.settings.passphrase_min_length)
+    )
+    if errors or teller_errors:
+        values = entered.entered | {"tellers": forms.text(form, "tellers", 10)}
+        context = round_form_context(petition, values, errors | teller_errors, charter_needs)
         return render(request, "proposals/round_new.html", context, status_code=400)
     spec = spec_of(entered, petition)
     if petition:
@@ -199,7 +206,12 @@ async def _round_form(request: Request, person: CurrentPerson, petition: bool) -
         )
         done = "petition" if round_.phase == Phase.PETITION else "opened"
     else:
-        round_ = await service.open_round(spec)
+        round_ = await service.open_round(
+            spec,
+            key_directory(request),
+            passphrase,
+            request.app.state.account_secrets.profile,
+        )
         done = "opened"
     return RedirectResponse(f"/rounds/{round_.id}?done={done}", status_code=303)
 
@@ -226,6 +238,7 @@ async def _round_page(
     round_: Round,
     *,
     error: str = "",
+    errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
     counts = await service.cosignature_counts(round_)
@@ -262,11 +275,13 @@ async def _round_page(
             "votes": voter is not None,
             "advisory": voter is True,
             "has_voted": await service.has_voted(round_, person.roles, me, key_directory(request)),
-            "next_phase": _(PHASE_NAMES[service.NEXT_PHASE[round_.phase]])
-            if round_.phase in service.NEXT_PHASE
+            "next_phase": _(PHASE_NAMES[following])
+            if (following := service.next_phase(round_))
             else "",
             "done": done_message(request, DONE),
             "error": error,
+            "errors": errors or {},
+            "can_count": person.has(MEMBER, LEAD, COMMITTEE),
         },
         status_code=status_code,
     )
@@ -313,6 +328,32 @@ async def round_advance(request: Request, person: CurrentPerson) -> Response:
             request, person, round_, error=phase_message(error), status_code=409
         )
     return RedirectResponse(f"/rounds/{round_.id}?done=advanced", status_code=303)
+
+
+@signed_in(MEMBER, LEAD, COMMITTEE)
+async def round_count(request: Request, person: CurrentPerson) -> Response:
+    """The tellers count: their passphrase opens the ballots (teller mode)."""
+    round_ = await round_of(request)
+    limiter: RateLimiter = request.app.state.rate_limiter
+    form = await request.form()
+    passphrase = forms.text(form, "teller_passphrase", 1000)
+    try:
+        await limiter.check(TELLERS, str(round_.id))
+        await service.close(round_, key_directory(request), electorate(request), passphrase)
+    except RateLimited as error:
+        message = wait_message(error.retry_after_seconds)
+    except service.WrongTellerPassphrase:
+        await limiter.count(TELLERS, str(round_.id))
+        message = _("That passphrase does not open the ballots. Check it and try again.")
+    except service.WrongPhase as error:
+        return await _round_page(
+            request, person, round_, error=phase_message(error), status_code=409
+        )
+    else:
+        return RedirectResponse(f"/rounds/{round_.id}/results", status_code=303)
+    return await _round_page(
+        request, person, round_, errors={"teller_passphrase": message}, status_code=400
+    )
 
 
 # -- Proposals ------------------------------------------------------------------------------
@@ -872,6 +913,7 @@ routes = [
     Route("/rounds/{round_id:uuid}", round_page, name="round"),
     Route("/rounds/{round_id:uuid}/sign", petition_sign, methods=["POST"], name="petition_sign"),
     Route("/rounds/{round_id:uuid}/advance", round_advance, methods=["POST"], name="round_advance"),
+    Route("/rounds/{round_id:uuid}/count", round_count, methods=["POST"], name="round_count"),
     Route("/rounds/{round_id:uuid}/propose", propose, methods=["GET", "POST"], name="propose"),
     Route("/rounds/{round_id:uuid}/ballot", ballot, methods=["GET", "POST"], name="ballot"),
     Route(

@@ -23,10 +23,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from argon2 import Parameters
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from anonymity import ballots
+from anonymity.keystore import TellerPassphraseNeeded
 from proposals import tally
 from proposals.forms import decode_ballot
 from proposals.models import (
@@ -53,6 +55,13 @@ NEXT_PHASE = {
     Phase.COSIGNING: Phase.VOTING,
     Phase.VOTING: Phase.CLOSED,
 }
+
+
+def next_phase(round_: Round) -> Phase | None:
+    """Where moving on leads; None where only the tellers (or nothing) can move it."""
+    if round_.phase == Phase.VOTING and round_.teller_mode:
+        return Phase.COUNTING
+    return NEXT_PHASE.get(round_.phase)
 
 
 @dataclass(frozen=True)
@@ -114,6 +123,10 @@ class AlreadyVoted(Exception):
     """This person has voted, and the round does not allow changing a vote."""
 
 
+class WrongTellerPassphrase(Exception):
+    """The passphrase given does not open this round's ballots."""
+
+
 class NotEligible(Exception):
     """This person does not vote in this round."""
 
@@ -167,9 +180,37 @@ def _round_fields(spec: RoundSpec) -> dict[str, Any]:
     }
 
 
-async def open_round(spec: RoundSpec) -> Round:
-    """A lead opens a round: proposing starts at once."""
-    return await Round.create(id=uuid.uuid4(), phase=Phase.PROPOSING, **_round_fields(spec))
+async def open_round(
+    spec: RoundSpec,
+    key_directory: Path | None = None,
+    teller_passphrase: str | None = None,
+    profile: Parameters | None = None,
+) -> Round:
+    """A lead opens a round: proposing starts at once.
+
+    With a tellers' passphrase, the round's keys are made now and its private key exists
+    only wrapped by that passphrase, which is never stored: counting needs the tellers.
+    """
+    round_id = uuid.uuid4()
+    async with in_transaction():
+        round_ = await Round.create(
+            id=round_id,
+            phase=Phase.PROPOSING,
+            teller_mode=teller_passphrase is not None,
+            **_round_fields(spec),
+        )
+        if teller_passphrase is not None:
+            assert key_directory is not None, "teller mode needs the key directory"
+            counts = [False, True] if spec.voters == Voters.ADVISORY_ALLIES else [False]
+            for advisory in counts:
+                await ballots.open_round(
+                    key_directory,
+                    anonymity_id(round_, advisory=advisory),
+                    allows_revision=spec.allows_revision,
+                    teller_passphrase=teller_passphrase,
+                    profile=profile,
+                )
+    return round_
 
 
 async def start_petition(
@@ -245,20 +286,23 @@ def on_ballot(proposal: Proposal, cosignatures: int, needed: int) -> bool:
 
 
 async def advance(round_: Round, key_directory: Path, electorate: Electorate) -> Phase:
-    """Move the round to its next phase (by hand or when its date came) and return it."""
-    if round_.phase not in NEXT_PHASE:
+    """Move the round to its next phase (by hand or when its date came) and return it.
+
+    A round in teller mode stops at counting: only `close` with the tellers' passphrase
+    takes it further.
+    """
+    following = next_phase(round_)
+    if following is None:
         raise WrongPhase(round_.phase)
     if round_.phase == Phase.COSIGNING:
         await _start_voting(round_, key_directory, electorate)
-    elif round_.phase == Phase.VOTING:
+    elif following == Phase.CLOSED:
         await close(round_, key_directory, electorate)
     else:
-        moved = await Round.filter(id=round_.id, phase=round_.phase).update(
-            phase=NEXT_PHASE[round_.phase]
-        )
+        moved = await Round.filter(id=round_.id, phase=round_.phase).update(phase=following)
         if not moved:
             raise WrongPhase(round_.phase)
-        round_.phase = NEXT_PHASE[round_.phase]
+        round_.phase = following
     return round_.phase
 
 
@@ -285,13 +329,14 @@ async def _start_voting(round_: Round, key_directory: Path, electorate: Electora
             raise WrongPhase(round_.phase)
         for proposal in listed:
             await Proposal.filter(id=proposal.id).update(ballot_key=str(position[str(proposal.id)]))
-        await ballots.open_round(
-            key_directory, anonymity_id(round_), allows_revision=round_.allows_revision
-        )
-        if round_.voters == Voters.ADVISORY_ALLIES:
+        if not round_.teller_mode:  # in teller mode its keys were made when it opened
             await ballots.open_round(
-                key_directory, advisory_id(round_), allows_revision=round_.allows_revision
+                key_directory, anonymity_id(round_), allows_revision=round_.allows_revision
             )
+            if round_.voters == Voters.ADVISORY_ALLIES:
+                await ballots.open_round(
+                    key_directory, advisory_id(round_), allows_revision=round_.allows_revision
+                )
         await _tell_voters(round_, electorate, "voting", f"/rounds/{round_.id}")
     round_.phase = Phase.VOTING
 
@@ -339,23 +384,35 @@ def count(round_: Round, contents: Sequence[bytes], options: Sequence[str]) -> d
     return aggregates(round_.method, result)
 
 
-async def close(round_: Round, key_directory: Path, electorate: Electorate) -> None:
+async def close(
+    round_: Round,
+    key_directory: Path,
+    electorate: Electorate,
+    teller_passphrase: str | None = None,
+) -> None:
     """Open, shuffle and count the ballots, keep the aggregates, tell every eligible person.
 
-    Safe to run again after an interruption: closing the anonymous round resumes
-    where it stopped, and the round moves to closed only with its results.
+    In teller mode only once voting is over, and with the tellers' passphrase. Safe to run
+    again after an interruption: closing the anonymous round resumes where it stopped,
+    and the round moves to closed only with its results.
     """
-    if round_.phase != Phase.VOTING:
+    closing_from = Phase.COUNTING if round_.teller_mode else Phase.VOTING
+    if round_.phase != closing_from:
         raise WrongPhase(round_.phase)
     options = [p.ballot_key for p in await ballot_options(round_)]
-    closed = await ballots.close_round(key_directory, anonymity_id(round_))
-    results = count(round_, closed.contents, options)
-    advisory = None
-    if round_.voters == Voters.ADVISORY_ALLIES:
-        closed_advisory = await ballots.close_round(key_directory, advisory_id(round_))
-        advisory = count(round_, closed_advisory.contents, options)
+    try:
+        closed = await ballots.close_round(key_directory, anonymity_id(round_), teller_passphrase)
+        results = count(round_, closed.contents, options)
+        advisory = None
+        if round_.voters == Voters.ADVISORY_ALLIES:
+            closed_advisory = await ballots.close_round(
+                key_directory, advisory_id(round_), teller_passphrase
+            )
+            advisory = count(round_, closed_advisory.contents, options)
+    except TellerPassphraseNeeded:
+        raise WrongTellerPassphrase from None
     async with in_transaction():
-        moved = await Round.filter(id=round_.id, phase=Phase.VOTING).update(
+        moved = await Round.filter(id=round_.id, phase=closing_from).update(
             phase=Phase.CLOSED, tally=results, advisory_tally=advisory
         )
         if not moved:

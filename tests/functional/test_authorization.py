@@ -81,6 +81,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/rounds/{round_id:uuid}"): signed_in(404, visitors=303),
     ("POST", "/rounds/{round_id:uuid}/sign"): only(404, "member", visitors=403),
     ("POST", "/rounds/{round_id:uuid}/advance"): only(404, "lead", visitors=403),
+    ("POST", "/rounds/{round_id:uuid}/count"): only(404, "member", "lead", visitors=403),
     ("GET", "/rounds/{round_id:uuid}/propose"): only(404, "member", visitors=303),
     ("POST", "/rounds/{round_id:uuid}/propose"): only(404, "member", visitors=403),
     ("GET", "/rounds/{round_id:uuid}/ballot"): only(404, "member", "ally", visitors=303),

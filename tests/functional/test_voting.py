@@ -20,7 +20,7 @@ from proposals import service
 from proposals.models import Kind, Method, Phase, Purpose, Round, Voters
 from tests.common.forms import csrf_token
 from tests.common.people import another_client, make_person, sign_in, signed_in_client
-from tests.common.rounds import RECEIPT, advance_to, round_with, spec
+from tests.common.rounds import RECEIPT, add_proposal, advance_to, round_with, spec
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -297,3 +297,65 @@ async def test_an_election_gives_the_role_to_the_member_elected(app, client):
     await advance_to(app, round_, Phase.CLOSED)
     assert await RoleGrant.exists(person=carmen.person, role=Role.LEAD)
     assert await Notice.filter(person=carmen.person, kind="account").count() == 1
+
+
+TELLERS = "four tellers hold this together"
+
+
+async def test_in_teller_mode_only_the_tellers_passphrase_counts_the_votes(app, client):
+    lead, _ = await signed_in_client(app, client, "Lena", Role.LEAD, Role.MEMBER)
+    form = await lead.get("/rounds/new")
+    today = datetime.now(UTC).date()
+    fields = {
+        "question": "Which campaign comes first?",
+        "purpose": "priority",
+        "method": "approval",
+        "voters": "members",
+        "cosignatures_needed": "0",
+        "allows_revision": "yes",
+        "proposing_ends": (today + timedelta(days=2)).isoformat(),
+        "cosigning_ends": (today + timedelta(days=4)).isoformat(),
+        "voting_ends": (today + timedelta(days=6)).isoformat(),
+        "tellers": "yes",
+        "teller_passphrase": TELLERS,
+    }
+    differ = await lead.post("/rounds/new", data={"csrf_token": csrf_token(form), **fields})
+    assert differ.status_code == 400
+    assert "The two passphrases are not the same" in differ.text
+    assert TELLERS not in differ.text  # a passphrase is never shown again
+    assert await Round.all().count() == 0
+    fields["teller_confirmation"] = TELLERS
+    opened = await lead.post("/rounds/new", data={"csrf_token": csrf_token(form), **fields})
+    assert opened.status_code == 303
+    round_ = await Round.get(question=fields["question"])
+    assert round_.teller_mode
+    keys = app.state.settings.key_directory / "rounds" / str(round_.id)
+    assert not (keys / "private_key").exists() and (keys / "private_key.wrapped").exists()
+
+    await add_proposal(app, round_, "Housing")
+    round_ = await advance_to(app, round_, Phase.VOTING)
+    (option,) = await service.ballot_options(round_)
+    await vote(lead, round_, {"choice": option.ballot_key})
+    # Voting ends: the job moves the round to counting and no further.
+    later = round_.voting_ends + timedelta(minutes=1)
+    assert await service.advance_due_rounds(keys.parent.parent, app.state.electorate, later) == 1
+    round_ = await Round.get(id=round_.id)
+    assert round_.phase == Phase.COUNTING
+    assert "There are no results yet" in (await lead.get(f"/rounds/{round_.id}/results")).text
+
+    page = await lead.get(f"/rounds/{round_.id}")
+    wrong = await lead.post(
+        f"/rounds/{round_.id}/count",
+        data={"csrf_token": csrf_token(page), "teller_passphrase": "not the passphrase"},
+    )
+    assert wrong.status_code == 400
+    assert "does not open the ballots" in wrong.text
+    assert (await Round.get(id=round_.id)).phase == Phase.COUNTING
+    counted = await lead.post(
+        f"/rounds/{round_.id}/count",
+        data={"csrf_token": csrf_token(page), "teller_passphrase": TELLERS},
+    )
+    assert counted.status_code == 303
+    round_ = await Round.get(id=round_.id)
+    assert round_.phase == Phase.CLOSED
+    assert round_.tally["approvals"] == {option.ballot_key: 1}

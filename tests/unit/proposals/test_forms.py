@@ -18,6 +18,7 @@ from proposals.forms import (
     read_proposal,
     read_reason,
     read_round,
+    read_tellers,
     review_lines,
 )
 from proposals.models import Method, Purpose, Voters
@@ -547,3 +548,34 @@ def test_the_review_pages_hidden_fields_give_back_the_same_ballot(case):
     assert errors == {}
     assert confirmed.ballot == meant
     assert confirmed.encode() == read.encode()
+
+
+# -- Tellers ------------------------------------------------------------------------------
+
+
+def test_without_tellers_ticked_there_is_no_passphrase():
+    assert read_tellers(FormData([("teller_passphrase", "ignored entirely here")]), 12) == (
+        None,
+        {},
+    )
+
+
+def test_the_tellers_passphrase_is_long_enough_and_typed_twice_the_same():
+    short = FormData([("tellers", "yes"), ("teller_passphrase", "too short")])
+    assert set(read_tellers(short, 12)[1]) == {"teller_passphrase"}
+    differ = FormData(
+        [
+            ("tellers", "yes"),
+            ("teller_passphrase", "four words held together"),
+            ("teller_confirmation", "four words held apart"),
+        ]
+    )
+    assert set(read_tellers(differ, 12)[1]) == {"teller_confirmation"}
+    same = FormData(
+        [
+            ("tellers", "yes"),
+            ("teller_passphrase", "four words held together"),
+            ("teller_confirmation", "four words held together"),
+        ]
+    )
+    assert read_tellers(same, 12) == ("four words held together", {})
