@@ -734,36 +734,41 @@ async def ballot_confirm(request: Request, person: CurrentPerson) -> Response:
     round_, refused = await _ballot_guard(request, person)
     if refused:
         return refused
-    context = await ballot_context(request, person, round_)
     form = await request.form()
-    keys = [p.ballot_key for p in context["options"]]
     entered, errors = forms.read_ballot(
-        form, round_.method, keys, dots_per_ballot=round_.dots_per_ballot
+        form,
+        round_.method,
+        await service.ballot_keys(round_),
+        dots_per_ballot=round_.dots_per_ballot,
     )
+    if not errors:
+        try:
+            cast = await service.cast(
+                round_,
+                person.roles,
+                person.person.id,
+                person.personal_key,
+                entered.encode(),
+                key_directory(request),
+            )
+        except service.WrongPhase as error:
+            return await _round_page(
+                request, person, round_, error=phase_message(error), status_code=409
+            )
+        except service.AlreadyVoted:
+            message = _("You have voted in this round. This round does not allow changes.")
+            context = await ballot_context(request, person, round_)
+            context |= {"values": entered.entered, "error": message}
+            return render(request, "proposals/ballot.html", context, status_code=409)
+        advisory = service.is_advisory(round_, person.roles) is True
+        return render(
+            request,
+            "proposals/ballot_cast.html",
+            round_words(round_) | {"cast": cast, "advisory": advisory},
+        )
+    context = await ballot_context(request, person, round_)
     context |= {"values": entered.entered, "errors": errors}
-    if errors:
-        return render(request, "proposals/ballot.html", context, status_code=400)
-    try:
-        cast = await service.cast(
-            round_,
-            person.roles,
-            person.person.id,
-            person.personal_key,
-            entered.encode(),
-            key_directory(request),
-        )
-    except service.WrongPhase as error:
-        return await _round_page(
-            request, person, round_, error=phase_message(error), status_code=409
-        )
-    except service.AlreadyVoted:
-        context["error"] = _("You have voted in this round. This round does not allow changes.")
-        return render(request, "proposals/ballot.html", context, status_code=409)
-    return render(
-        request,
-        "proposals/ballot_cast.html",
-        round_words(round_) | {"cast": cast, "advisory": context["advisory"]},
-    )
+    return render(request, "proposals/ballot.html", context, status_code=400)
 
 
 # -- Results ----------------------------------------------------------------------------------

@@ -350,6 +350,16 @@ async def cosignature_counts(round_: Round) -> dict[uuid.UUID, int]:
     return {proposal_id: int(signed) for proposal_id, signed in rows}
 
 
+async def ballot_keys(round_: Round) -> list[str]:
+    """The option ids on the ballot (what a ballot may name), in ballot order."""
+    keys: list[Any] = (
+        await Proposal.filter(round=round_)
+        .exclude(ballot_key="")
+        .values_list("ballot_key", flat=True)
+    )
+    return sorted((str(key) for key in keys), key=int)
+
+
 async def ballot_options(round_: Round) -> list[Proposal]:
     """The proposals on the ballot, in ballot order."""
     listed = await Proposal.filter(round=round_).exclude(ballot_key="")
@@ -635,10 +645,11 @@ async def cast(
     advisory = is_advisory(round_, roles)
     if advisory is None:
         raise NotEligible
-    fresh = await Round.get(id=round_.id)
-    if fresh.phase != Phase.VOTING:
-        raise WrongPhase(fresh.phase)
-    if datetime.now(UTC) >= fresh.voting_ends:
+    # `round_` was read for this request; the anonymity library checks again, in the
+    # database, that the round is open as it stores the ballot.
+    if round_.phase != Phase.VOTING:
+        raise WrongPhase(round_.phase)
+    if datetime.now(UTC) >= round_.voting_ends:
         raise WrongPhase(Phase.CLOSED)  # its last day is over; the job closes it shortly
     try:
         return await ballots.submit(
