@@ -29,8 +29,10 @@ messages:
 	$(UV) run python scripts/catalogs.py
 
 benchmark: setup
-	$(UV) run python benchmarks/home.py
+	$(UV) run python -m benchmarks.home
 	$(UV) run python -m benchmarks.anonymity
+	$(UV) run python -m benchmarks.tally
+	$(UV) run python -m benchmarks.voting
 
 clean:
 	rm -rf .venv .tools var dist

@@ -72,19 +72,36 @@ class Answer:
         return self.body.decode()
 
 
-async def get(app: ASGIApp, state: dict[str, Any], path: str = "/") -> Answer:
+Header = tuple[bytes, bytes]
+
+
+async def get(
+    app: ASGIApp, state: dict[str, Any], path: str = "/", headers: Sequence[Header] = ()
+) -> Answer:
     """One GET request, as a server would hand it to the app."""
+    return await call(app, state, "GET", path, headers)
+
+
+async def call(
+    app: ASGIApp,
+    state: dict[str, Any],
+    method: str,
+    path: str,
+    headers: Sequence[Header] = (),
+    body: bytes = b"",
+) -> Answer:
+    """One request, as a server would hand it to the app: REQUEST_HEADERS, then `headers`."""
     scope = {
         "type": "http",
         "asgi": {"version": "3.0", "spec_version": "2.3"},
         "http_version": "1.1",
-        "method": "GET",
+        "method": method,
         "scheme": "http",
         "path": path,
         "raw_path": path.encode(),
         "query_string": b"",
         "root_path": "",
-        "headers": list(REQUEST_HEADERS),
+        "headers": [*REQUEST_HEADERS, *headers],
         "client": ("127.0.0.1", 50000),
         "server": ("127.0.0.1", 8000),
         "state": state.copy(),
@@ -98,7 +115,7 @@ async def get(app: ASGIApp, state: dict[str, Any], path: str = "/") -> Answer:
         nonlocal request_sent
         if not request_sent:
             request_sent = True
-            return {"type": "http.request", "body": b"", "more_body": False}
+            return {"type": "http.request", "body": body, "more_body": False}
         await response_done.wait()
         return {"type": "http.disconnect"}
 
@@ -111,8 +128,8 @@ async def get(app: ASGIApp, state: dict[str, Any], path: str = "/") -> Answer:
                 response_done.set()
 
     await app(scope, receive, send)
-    headers = {name.decode(): value.decode() for name, value in started.get("headers", [])}
-    return Answer(int(started.get("status", 0)), headers, b"".join(chunks))
+    answered = {name.decode(): value.decode() for name, value in started.get("headers", [])}
+    return Answer(int(started.get("status", 0)), answered, b"".join(chunks))
 
 
 @contextlib.asynccontextmanager
@@ -151,13 +168,14 @@ async def _expect(
 # --- The two apps ------------------------------------------------------------------------------
 
 
-async def chorus_app(directory: Path) -> Starlette:
-    """The real Chorus on a fresh, migrated SQLite file with its own key directory."""
+async def chorus_app(directory: Path, **changes: object) -> Starlette:
+    """The real Chorus on a fresh, migrated SQLite file with its own key directory
+    (`changes` to these settings: another database, say)."""
     settings = Settings(
         database_url=f"sqlite://{directory / 'chorus.sqlite3'}",
         key_directory=directory / "keys",
         heartbeat_seconds=3600,
-    )
+    ).with_changes(**changes)
     init_key_directory(settings.key_directory)
     await migrate(settings)
     return create_app(settings)
@@ -192,11 +210,17 @@ def bare_app(template: str, token: str) -> Starlette:
 # --- Measuring ---------------------------------------------------------------------------------
 
 
-async def rate(app: ASGIApp, state: dict[str, Any], requests: int) -> float:
+async def rate(
+    app: ASGIApp,
+    state: dict[str, Any],
+    requests: int,
+    path: str = "/",
+    headers: Sequence[Header] = (),
+) -> float:
     """Requests per second over `requests` requests in a row; every answer must be a 200."""
     start = time.perf_counter()
     for _ in range(requests):
-        answer = await get(app, state)
+        answer = await get(app, state, path, headers)
         if answer.status != 200:
             raise RuntimeError(f"the page answered {answer.status}")
     return requests / (time.perf_counter() - start)
@@ -206,17 +230,20 @@ async def rate(app: ASGIApp, state: dict[str, Any], requests: int) -> float:
 class Contender:
     app: ASGIApp
     state: dict[str, Any]
+    path: str = "/"
+    headers: Sequence[Header] = ()
     rates: list[float] = field(default_factory=list)
+
+    async def run(self, requests: int) -> float:
+        return await rate(self.app, self.state, requests, self.path, self.headers)
 
 
 @dataclass
-class Result:
+class Rates:
+    """Rates of Chorus and of its bare baseline, one per round."""
+
     chorus_rates: list[float]
     bare_rates: list[float]
-    chorus_bytes: int
-    chorus_bytes_sent: int
-    chorus_encoding: str
-    bare_bytes: int
 
     @property
     def chorus_rate(self) -> float:
@@ -230,6 +257,14 @@ class Result:
     def percent(self) -> float:
         return 100 * self.chorus_rate / self.bare_rate
 
+
+@dataclass
+class Result(Rates):
+    chorus_bytes: int
+    chorus_bytes_sent: int
+    chorus_encoding: str
+    bare_bytes: int
+
     @property
     def passed(self) -> bool:
         return self.percent >= TARGET_PERCENT
@@ -239,21 +274,40 @@ async def measure(requests: int = 2000, rounds: int = 5, warmup: int = 200) -> R
     with tempfile.TemporaryDirectory(prefix="chorus-benchmark-") as directory:
         chorus = await chorus_app(Path(directory))
         async with running(chorus) as chorus_state:
-            page = await get(chorus, chorus_state)
-            html = page.html
-            token = csrf_token_in(html)
-            bare = bare_app(template_like(html, token), token)
-            bare_state: dict[str, Any] = {}
-            bare_page = await get(bare, bare_state)
+            return await compare(chorus, chorus_state, requests, rounds, warmup)
 
-            contenders = [Contender(chorus, chorus_state), Contender(bare, bare_state)]
-            for contender in contenders:
-                await rate(contender.app, contender.state, warmup)
-            for round_number in range(rounds):
-                # Alternate who goes first, so neither always runs on a warmer machine.
-                order = contenders if round_number % 2 == 0 else contenders[::-1]
-                for contender in order:
-                    contender.rates.append(await rate(contender.app, contender.state, requests))
+
+async def compare(
+    chorus: ASGIApp,
+    chorus_state: dict[str, Any],
+    requests: int,
+    rounds: int,
+    warmup: int,
+    path: str = "/",
+    headers: Sequence[Header] = (),
+) -> Result:
+    """A page of the running Chorus next to a bare app serving its HTML, taking turns.
+
+    Both get `headers` (a session cookie, say) on top of REQUEST_HEADERS.
+    """
+    page = await get(chorus, chorus_state, path, headers)
+    html = page.html
+    token = csrf_token_in(html)
+    bare = bare_app(template_like(html, token), token)
+    bare_state: dict[str, Any] = {}
+    bare_page = await get(bare, bare_state, "/", headers)
+
+    contenders = [
+        Contender(chorus, chorus_state, path, headers),
+        Contender(bare, bare_state, "/", headers),
+    ]
+    for contender in contenders:
+        await contender.run(warmup)
+    for round_number in range(rounds):
+        # Alternate who goes first, so neither always runs on a warmer machine.
+        order = contenders if round_number % 2 == 0 else contenders[::-1]
+        for contender in order:
+            contender.rates.append(await contender.run(requests))
 
     return Result(
         chorus_rates=contenders[0].rates,
@@ -266,19 +320,30 @@ async def measure(requests: int = 2000, rounds: int = 5, warmup: int = 200) -> R
 
 
 def report(result: Result, requests: int, rounds: int, warmup: int) -> list[str]:
-    def rates(values: Sequence[float]) -> str:
-        return "median of " + ", ".join(f"{value:.0f}" for value in values)
+    return [*comparison(result, requests, rounds, warmup), verdict(result.passed)]
 
+
+def comparison(
+    result: Result, requests: int, rounds: int, warmup: int, page: str = "home page"
+) -> list[str]:
+    """What was measured and the figures, without the verdict."""
     return [
-        f"home page (Chorus): {result.chorus_bytes} bytes of HTML, "
+        f"{page} (Chorus): {result.chorus_bytes} bytes of HTML, "
         f"{result.chorus_bytes_sent} bytes sent ({result.chorus_encoding})",
         f"bare Starlette page: {result.bare_bytes} bytes of HTML, sent as is (no middleware)",
         f"requests: {requests} per app per round, {rounds} rounds, {warmup} warm-up",
-        f"Chorus home page: {result.chorus_rate:.0f} req/s ({rates(result.chorus_rates)})",
+        f"Chorus {page}: {result.chorus_rate:.0f} req/s ({rates(result.chorus_rates)})",
         f"bare Starlette page: {result.bare_rate:.0f} req/s ({rates(result.bare_rates)})",
         f"ratio: {result.percent:.1f} % of the bare rate (target: at least {TARGET_PERCENT:.0f} %)",
-        f"result: {'PASS' if result.passed else 'FAIL'}",
     ]
+
+
+def rates(values: Sequence[float]) -> str:
+    return "median of " + ", ".join(f"{value:.0f}" for value in values)
+
+
+def verdict(passed: bool) -> str:
+    return f"result: {'PASS' if passed else 'FAIL'}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

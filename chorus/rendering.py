@@ -94,6 +94,9 @@ class Renderer:
             autoescape=True,
             trim_blocks=True,
             lstrip_blocks=True,
+            # Templates ship with the code and never change while it runs: no file check
+            # on every render.
+            auto_reload=False,
         )
         env.install_gettext_callables(  # type: ignore[attr-defined]
             i18n.gettext, i18n.ngettext, newstyle=True

@@ -674,7 +674,8 @@ async def ballot_context(request: Request, person: CurrentPerson, round_: Round)
     return round_words(round_) | {
         "options": options,
         "labels": {p.ballot_key: p.title for p in options},
-        "ranks": list(range(1, len(options) + 1)),
+        # Each label once, not once per option (a ballot of 10 options has 100 of them).
+        "ranks": [(rank, _("Rank %(rank)s", rank=rank)) for rank in range(1, len(options) + 1)],
         "grades": [(index, _(name)) for index, name in enumerate(GRADE_NAMES)],
         "advisory": service.is_advisory(round_, person.roles) is True,
         "has_voted": await service.has_voted(
