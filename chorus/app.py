@@ -32,8 +32,9 @@ from governance import jobs as governance_jobs
 from governance import routes as governance_routes
 from governance.accounts import Secrets
 from governance.models import ROLE_NAMES
+from proposals import ballot_routes, proposal_routes, results_routes
 from proposals import jobs as proposals_jobs
-from proposals import routes as proposals_routes
+from proposals import routes as round_routes
 from proposals.service import Electorate
 
 # What proposals may ask of governance about people (DESIGN: proposals knows no governance).
@@ -49,7 +50,10 @@ def all_routes() -> list[BaseRoute]:
         *lead_routes.routes,
         *inbox_routes.routes,
         *charter_routes.routes,
-        *proposals_routes.routes,
+        *round_routes.routes,
+        *proposal_routes.routes,
+        *ballot_routes.routes,
+        *results_routes.routes,
     ]
 
 
@@ -104,7 +108,7 @@ def create_app(settings: Settings) -> Chorus:
             Middleware(
                 SessionMiddleware,
                 cookie_key=cookie_key,
-                quiet_paths=proposals_routes.BALLOT_PATHS,
+                quiet_paths=ballot_routes.BALLOT_PATHS,
             ),
             Middleware(CSRFMiddleware, key=renderer.csrf_key, refuse=forbidden),
         ],

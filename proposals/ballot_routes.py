@@ -1,0 +1,150 @@
+"""The ballot: one page, a review step, and confirm, which seals and stores it through
+anonymity/ and shows the ballot receipt once (never in an address)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from chorus.auth import signed_in
+from chorus.i18n import _
+from chorus.rendering import render
+from chorus.sessions import CurrentPerson
+from chorus.state import key_directory
+from proposals import forms, service
+from proposals.models import Phase, Round
+from proposals.names import (
+    GRADE_NAMES,
+)
+from proposals.pages import (
+    ALLY,
+    MEMBER,
+    phase_message,
+    round_of,
+    round_words,
+)
+from proposals.routes import round_page_answer
+
+# Where ballots are cast: the shell writes nothing about sessions there (chorus.sessions).
+BALLOT_PATHS = re.compile(r"^/rounds/[^/]+/ballot(/confirm)?$")
+
+
+async def ballot_context(request: Request, person: CurrentPerson, round_: Round) -> dict[str, Any]:
+    options = await service.ballot_options(round_)
+    return round_words(round_) | {
+        "options": options,
+        "labels": {p.ballot_key: p.title for p in options},
+        # Each label once, not once per option (a ballot of 10 options has 100 of them).
+        "ranks": [(rank, _("Rank %(rank)s", rank=rank)) for rank in range(1, len(options) + 1)],
+        "grades": [(index, _(name)) for index, name in enumerate(GRADE_NAMES)],
+        "advisory": service.is_advisory(round_, person.roles) is True,
+        "has_voted": await service.has_voted(
+            round_, person.roles, person.person.id, key_directory(request)
+        ),
+        "values": {},
+        "errors": {},
+    }
+
+
+async def _ballot_guard(request: Request, person: CurrentPerson) -> tuple[Round, Response | None]:
+    round_ = await round_of(request)
+    if service.is_advisory(round_, person.roles) is None:
+        raise HTTPException(403)
+    if round_.phase != Phase.VOTING:
+        message = phase_message(service.WrongPhase(round_.phase))
+        if round_.phase != Phase.CLOSED:
+            message = _("Voting has not started yet. It starts when co-signing ends.")
+        return round_, await round_page_answer(
+            request, person, round_, error=message, status_code=409
+        )
+    return round_, None
+
+
+@signed_in(MEMBER, ALLY)
+async def ballot(request: Request, person: CurrentPerson) -> Response:
+    """The ballot (GET), and its review step (POST): nothing is stored until confirm."""
+    round_, refused = await _ballot_guard(request, person)
+    if refused:
+        return refused
+    context = await ballot_context(request, person, round_)
+    if context["has_voted"] and not round_.allows_revision:
+        context["error"] = _("You have voted in this round. This round does not allow changes.")
+        return render(request, "proposals/ballot.html", context, status_code=200)
+    if request.method == "GET":
+        return render(request, "proposals/ballot.html", context)
+    form = await request.form()
+    keys = [p.ballot_key for p in context["options"]]
+    entered, errors = forms.read_ballot(
+        form, round_.method, keys, dots_per_ballot=round_.dots_per_ballot
+    )
+    context |= {"values": entered.entered, "errors": errors}
+    if errors or form.get("change") == "yes":
+        return render(request, "proposals/ballot.html", context, status_code=400 if errors else 200)
+    assert entered.ballot is not None
+    return render(
+        request,
+        "proposals/ballot_review.html",
+        context
+        | {
+            "entered": entered,
+            "lines": forms.review_lines(round_.method, entered.ballot, context["labels"]),
+        },
+    )
+
+
+@signed_in(MEMBER, ALLY)
+async def ballot_confirm(request: Request, person: CurrentPerson) -> Response:
+    round_, refused = await _ballot_guard(request, person)
+    if refused:
+        return refused
+    form = await request.form()
+    entered, errors = forms.read_ballot(
+        form,
+        round_.method,
+        await service.ballot_keys(round_),
+        dots_per_ballot=round_.dots_per_ballot,
+    )
+    if not errors:
+        try:
+            cast = await service.cast(
+                round_,
+                person.roles,
+                person.person.id,
+                person.personal_key,
+                entered.encode(),
+                key_directory(request),
+            )
+        except service.WrongPhase as error:
+            return await round_page_answer(
+                request, person, round_, error=phase_message(error), status_code=409
+            )
+        except service.AlreadyVoted:
+            message = _("You have voted in this round. This round does not allow changes.")
+            context = await ballot_context(request, person, round_)
+            context |= {"values": entered.entered, "error": message}
+            return render(request, "proposals/ballot.html", context, status_code=409)
+        advisory = service.is_advisory(round_, person.roles) is True
+        return render(
+            request,
+            "proposals/ballot_cast.html",
+            round_words(round_) | {"cast": cast, "advisory": advisory},
+        )
+    context = await ballot_context(request, person, round_)
+    context |= {"values": entered.entered, "errors": errors}
+    return render(request, "proposals/ballot.html", context, status_code=400)
+
+
+routes = [
+    Route("/rounds/{round_id:uuid}/ballot", ballot, methods=["GET", "POST"], name="ballot"),
+    Route(
+        "/rounds/{round_id:uuid}/ballot/confirm",
+        ballot_confirm,
+        methods=["POST"],
+        name="ballot_confirm",
+    ),
+]

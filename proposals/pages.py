@@ -1,0 +1,109 @@
+"""What the pages of rounds, proposals, ballots and results share: finding the round or
+proposal an address names, how a round is described, and the messages they show."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from babel.dates import format_date
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+
+from chorus.i18n import N_, _, current_language
+from proposals import service, tags
+from proposals.models import Phase, Proposal, Round
+from proposals.names import (
+    METHOD_NAMES,
+    PHASE_NAMES,
+    PURPOSE_NAMES,
+    VOTERS_NAMES,
+)
+
+MEMBER, ALLY, LEAD, COMMITTEE = "member", "ally", "lead", "committee"
+# Roles that can be elected, as governance names them.
+ELECTABLE = {LEAD: N_("Lead"), COMMITTEE: N_("Complaints committee")}
+
+DONE = {
+    "opened": N_("The round is open. Members can now send proposals."),
+    "petition": N_("Your petition is started. It needs more members to sign it."),
+    "signed": N_("You signed the petition."),
+    "petition-opened": N_(
+        "You signed the petition. It had enough signatures, so the round is open."
+    ),
+    "proposed": N_("Your proposal is sent. You can change it until co-signing starts."),
+    "standing": N_("You are standing as a candidate."),
+    "edited": N_("Your changes are saved."),
+    "withdrawn": N_("The proposal is withdrawn. It will not be on the ballot."),
+    "cosigned": N_("You co-signed this proposal."),
+    "uncosigned": N_("You took back your co-signature."),
+    "hidden": N_("The proposal is hidden. Everyone sees your reason."),
+    "contested": N_("You contested the hiding. The complaints committee will decide."),
+    "restored": N_("The proposal is shown again."),
+    "upheld": N_("The proposal stays hidden."),
+    "advanced": N_("The round moved to its next phase."),
+}
+
+
+def electorate(request: Request) -> service.Electorate:
+    found: service.Electorate = request.app.state.electorate
+    return found
+
+
+def _uuid(request: Request, name: str) -> uuid.UUID:
+    found: uuid.UUID = request.path_params[name]  # the route's uuid converter checked it
+    return found
+
+
+async def round_of(request: Request) -> Round:
+    found = await Round.get_or_none(id=_uuid(request, "round_id"))
+    if found is None:
+        raise HTTPException(404)
+    return found
+
+
+async def proposal_of(request: Request) -> tuple[Proposal, Round]:
+    found = await Proposal.get_or_none(id=_uuid(request, "proposal_id"))
+    if found is None:
+        raise HTTPException(404)
+    return found, await Round.get(id=found.round_id)  # type: ignore[attr-defined]
+
+
+def shown_day(moment: datetime) -> str:
+    """The last day of a phase (phases end at midnight UTC after it)."""
+    last = (moment.astimezone(UTC) - timedelta(days=1)).date()
+    return format_date(last, format="long", locale=current_language())
+
+
+def round_words(round_: Round) -> dict[str, Any]:
+    return {
+        "round": round_,
+        "phase_name": _(PHASE_NAMES[round_.phase]),
+        "purpose_name": _(PURPOSE_NAMES[round_.purpose]),
+        "method_name": _(METHOD_NAMES[round_.method]),
+        "voters_name": _(VOTERS_NAMES[round_.voters]),
+        "elects_name": _(ELECTABLE[round_.elects]) if round_.elects in ELECTABLE else "",
+        "dates": {
+            "proposing": shown_day(round_.proposing_ends),
+            "cosigning": shown_day(round_.cosigning_ends),
+            "voting": shown_day(round_.voting_ends),
+        },
+    }
+
+
+def phase_message(error: service.WrongPhase) -> str:
+    return {
+        Phase.PETITION: _("This round is still a petition. It opens when enough members sign."),
+        Phase.PROPOSING: _("This cannot be done while proposals are being sent."),
+        Phase.COSIGNING: _("This cannot be done during co-signing."),
+        Phase.VOTING: _("This cannot be done while voting is open."),
+        Phase.CLOSED: _("This round is closed."),
+    }[error.phase]
+
+
+def tag_choices() -> dict[str, Any]:
+    return {
+        "forms_choices": tags.choices(tags.FORMS_OF_TRAFFICKING),
+        "category_choices": tags.choices(tags.OPPRESSION_CATEGORIES),
+    }

@@ -1,0 +1,172 @@
+"""Results, for everyone at once and only after close: the page, the receipt check (by
+POST, never in an address) and the recount files (aggregates only, never a ballot)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from chorus.auth import signed_in
+from chorus.i18n import _
+from chorus.rendering import render
+from chorus.sessions import CurrentPerson
+from proposals import forms, results, service
+from proposals.models import Method, Phase, Round
+from proposals.pages import (
+    round_of,
+    round_words,
+)
+
+
+async def closed_round(request: Request) -> Round:
+    round_ = await round_of(request)
+    if round_.phase != Phase.CLOSED or round_.tally is None:
+        raise HTTPException(404)
+    return round_
+
+
+async def _labels(round_: Round) -> dict[str, str]:
+    return {p.ballot_key: p.title for p in await service.ballot_options(round_)}
+
+
+def results_view(data: dict[str, Any], labels: dict[str, str], k: int) -> dict[str, Any]:
+    shown = results.disclosed(data, k)
+    view: dict[str, Any] = {
+        "data": data,
+        "disclosed": shown,
+        "ordered": results.ordered(data, labels),
+        "ties": results.tie_explanations(data, labels),
+        "columns": results.option_labels(data, labels),
+    }
+    if shown:
+        view |= {
+            "charts": results.charts(data, labels),
+            "grade_table": results.grade_table(data, labels)
+            if data["method"] == Method.MAJORITY_JUDGMENT
+            else None,
+            "grade_names": results.grade_names(data)
+            if data["method"] == Method.MAJORITY_JUDGMENT
+            else [],
+            "pairwise_table": results.pairwise_table(data, labels)
+            if data["method"] == Method.SCHULZE
+            else None,
+            "runoff_table": results.runoff_table(data, labels)
+            if data["method"] == Method.INSTANT_RUNOFF
+            else None,
+        }
+    return view
+
+
+@signed_in()
+async def results_page(request: Request, person: CurrentPerson) -> Response:
+    round_ = await round_of(request)
+    if round_.phase != Phase.CLOSED or round_.tally is None:
+        # Nothing of the count exists before close, for anybody.
+        return render(request, "proposals/results_pending.html", round_words(round_))
+    return await _results_page(request, person, round_)
+
+
+async def _results_page(
+    request: Request,
+    person: CurrentPerson,
+    round_: Round,
+    *,
+    receipt: str = "",
+    receipt_counted: bool | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    labels = await _labels(round_)
+    k: int = await request.app.state.results_threshold()
+    main = results_view(round_.tally, labels, k)
+    advisory = results_view(round_.advisory_tally, labels, k) if round_.advisory_tally else None
+    # Blank ballots took part too: turnout counts them.
+    counted = round_.tally["ballots_counted"] + round_.tally["abstentions"]
+    turnout = round(100 * counted / round_.eligible_voters) if round_.eligible_voters else None
+    return render(
+        request,
+        "proposals/results.html",
+        round_words(round_)
+        | {
+            "main": main,
+            "advisory_view": advisory,
+            "k": k,
+            "suppression_note": results.suppression_note(k),
+            "tie_rule": results.tie_rule_text(round_.method),
+            "turnout": turnout,
+            "counted": counted,
+            "receipts": await service.receipts(round_),
+            "advisory_receipts": await service.receipts(round_, advisory=True) if advisory else [],
+            "receipt": receipt,
+            "receipt_counted": receipt_counted,
+            "errors": errors or {},
+            "labels": labels,
+        },
+        status_code=status_code,
+    )
+
+
+@signed_in()
+async def results_check(request: Request, person: CurrentPerson) -> Response:
+    """Check a ballot receipt, sent in the form body, never in an address."""
+    round_ = await closed_round(request)
+    form = await request.form()
+    receipt = forms.text(form, "receipt", 200).strip()
+    if not receipt:
+        return await _results_page(
+            request,
+            person,
+            round_,
+            errors={"receipt": _("Enter your ballot receipt, as it was shown to you.")},
+            status_code=400,
+        )
+    counted = await service.receipt_was_counted(round_, receipt)
+    return await _results_page(request, person, round_, receipt=receipt, receipt_counted=counted)
+
+
+async def _download(request: Request, kind: str) -> Response:
+    round_ = await closed_round(request)
+    k: int = await request.app.state.results_threshold()
+    labels = await _labels(round_)
+    # The advisory count is published apart, under the same threshold.
+    data = (
+        round_.advisory_tally if request.query_params.get("count") == "advisory" else round_.tally
+    )
+    if data is None or not results.disclosed(data, k):
+        raise HTTPException(404)
+    body = (
+        results.recount_json(data, labels) if kind == "json" else results.recount_csv(data, labels)
+    )
+    media = "application/json" if kind == "json" else "text/csv; charset=utf-8"
+    return Response(
+        body,
+        media_type=media,
+        headers={"content-disposition": f'attachment; filename="round-results.{kind}"'},
+    )
+
+
+@signed_in()
+async def results_csv(request: Request, person: CurrentPerson) -> Response:
+    return await _download(request, "csv")
+
+
+@signed_in()
+async def results_json(request: Request, person: CurrentPerson) -> Response:
+    return await _download(request, "json")
+
+
+routes = [
+    Route("/rounds/{round_id:uuid}/results", results_page, name="results"),
+    Route(
+        "/rounds/{round_id:uuid}/results/check",
+        results_check,
+        methods=["POST"],
+        name="results_check",
+    ),
+    Route("/rounds/{round_id:uuid}/results.csv", results_csv, name="results_csv"),
+    Route("/rounds/{round_id:uuid}/results.json", results_json, name="results_json"),
+]
