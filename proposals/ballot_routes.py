@@ -56,9 +56,11 @@ async def _ballot_guard(request: Request, person: CurrentPerson) -> tuple[Round,
     if service.is_advisory(round_, person.roles) is None:
         raise HTTPException(403)
     if round_.phase != Phase.VOTING:
-        message = phase_message(service.WrongPhase(round_.phase))
-        if round_.phase != Phase.CLOSED:
-            message = _("Voting has not started yet. It starts when co-signing ends.")
+        message = (
+            phase_message(service.WrongPhase(round_.phase))
+            if round_.phase in (Phase.COUNTING, Phase.CLOSED)
+            else _("Voting has not started yet. It starts when co-signing ends.")
+        )
         return round_, await round_page_answer(
             request, person, round_, error=message, status_code=409
         )

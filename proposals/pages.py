@@ -98,6 +98,7 @@ def phase_message(error: service.WrongPhase) -> str:
         Phase.PROPOSING: _("This cannot be done while proposals are being sent."),
         Phase.COSIGNING: _("This cannot be done during co-signing."),
         Phase.VOTING: _("This cannot be done while voting is open."),
+        Phase.COUNTING: _("Voting has ended. The tellers have not counted the votes yet."),
         Phase.CLOSED: _("This round is closed."),
     }[error.phase]
 

@@ -241,16 +241,25 @@ async def round_advance(request: Request, person: CurrentPerson) -> Response:
 async def round_count(request: Request, person: CurrentPerson) -> Response:
     """The tellers count: their passphrase opens the ballots (teller mode)."""
     round_ = await round_of(request)
+    if not round_.teller_mode or round_.phase != Phase.COUNTING:
+        # Only a round that waits for its tellers is counted here; others close on their date.
+        refusal = service.WrongPhase(round_.phase)
+        return await round_page_answer(
+            request, person, round_, error=phase_message(refusal), status_code=409
+        )
     limiter: RateLimiter = request.app.state.rate_limiter
+    # Wrong tries count per person and round (as a keyed tag, naming nobody to the rate
+    # limiter's storage): nobody can use up the tellers' tries.
+    tries = service.person_tag(lookup_key(request), "count", round_.id, person.person.id)
     form = await request.form()
     passphrase = forms.text(form, "teller_passphrase", 1000)
     try:
-        await limiter.check(TELLERS, str(round_.id))
+        await limiter.check(TELLERS, tries)
         await service.close(round_, key_directory(request), electorate(request), passphrase)
     except RateLimited as error:
         message = wait_message(error.retry_after_seconds)
     except service.WrongTellerPassphrase:
-        await limiter.count(TELLERS, str(round_.id))
+        await limiter.count(TELLERS, tries)
         message = _("That passphrase does not open the ballots. Check it and try again.")
     except service.WrongPhase as error:
         return await round_page_answer(

@@ -359,3 +359,30 @@ async def test_in_teller_mode_only_the_tellers_passphrase_counts_the_votes(app, 
     round_ = await Round.get(id=round_.id)
     assert round_.phase == Phase.CLOSED
     assert round_.tally["approvals"] == {option.ballot_key: 1}
+
+
+async def test_a_round_without_tellers_cannot_be_counted_early_by_anyone(app, client):
+    round_, options = await round_with(app, ["Housing"])
+    member, _ = await signed_in_client(app, client, "Amina")
+    page = await member.get(f"/rounds/{round_.id}")
+    early = await member.post(
+        f"/rounds/{round_.id}/count",
+        data={"csrf_token": csrf_token(page), "teller_passphrase": "anything at all"},
+    )
+    assert early.status_code == 409
+    assert (await Round.get(id=round_.id)).phase == Phase.VOTING
+
+
+async def test_pages_of_a_round_waiting_for_its_tellers_say_so(app, client):
+    round_ = await service.open_round(
+        spec(), app.state.settings.key_directory, TELLERS, app.state.account_secrets.profile
+    )
+    proposal = await add_proposal(app, round_, "Housing")
+    round_ = await advance_to(app, round_, Phase.COUNTING)
+    member, _ = await signed_in_client(app, client, "Amina")
+    for path in (f"/rounds/{round_.id}", f"/proposals/{proposal.id}"):
+        assert (await member.get(path)).status_code == 200
+    for path in (f"/rounds/{round_.id}/ballot", f"/rounds/{round_.id}/propose"):
+        answer = await member.get(path)
+        assert answer.status_code == 409
+        assert "The tellers have not counted the votes yet" in answer.text
