@@ -23,6 +23,9 @@ How it keeps people and content apart (DESIGN.md, "Anonymity"):
   the sealed ballots, markers and receipt links of the round are deleted in the
   same transaction; then the round's keys are destroyed. Closing resumes where
   it stopped: the database part is one transaction, the key part is idempotent.
+  It holds the round's row exclusively while it counts: a ballot being stored
+  is finished (and counted) first, a later one finds the round closed, and two
+  closes at once count every ballot once.
 """
 
 from __future__ import annotations
@@ -37,8 +40,8 @@ from pathlib import Path
 from typing import Any
 
 from argon2 import Parameters
-from nacl.public import SealedBox
-from tortoise.backends.base.client import TransactionalDBClient
+from nacl.public import PrivateKey, SealedBox
+from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
@@ -168,7 +171,8 @@ async def _insert_alone(row: Marker) -> None:
 async def _store(
     round_id: str, tag: str, sealed: bytes, allows_revision: bool, replacing: bool
 ) -> Cast:
-    async with in_transaction():
+    async with in_transaction() as connection:
+        await _hold_open(connection, round_id)
         if replacing:
             replaced = await SealedBallot.filter(round_id=round_id, tag=tag).update(sealed=sealed)
             if replaced:
@@ -183,11 +187,58 @@ async def _store(
         return Cast(receipt=receipt, revised=False)
 
 
+async def _hold_open(connection: BaseDBAsyncClient, round_id: str) -> None:
+    """Inside a ballot's transaction: the round is open, and closing waits until this
+    transaction ends, so no ballot is stored after its round was read for counting.
+
+    On PostgreSQL a shared lock on the round's row (ballots do not wait for each other;
+    closing takes it exclusively); SQLite runs one write transaction at a time.
+    """
+    postgres = connection.capabilities.dialect == "postgres"
+    query = (
+        "SELECT phase FROM anonymity_round WHERE id = $1 FOR SHARE"
+        if postgres
+        else "SELECT phase FROM anonymity_round WHERE id = ?"
+    )
+    _, rows = await connection.execute_query(query, [round_id])
+    if not rows or rows[0]["phase"] != Phase.OPEN:
+        raise RoundNotOpen(round_id)
+
+
 Checkpoint = Callable[[str], None]
 
 
 def _no_checkpoint(step: str) -> None:
     return None
+
+
+async def _count_and_forget(round_id: str, private: PrivateKey, checkpoint: Checkpoint) -> None:
+    """Within close_round's transaction: open, shuffle, store in the clear, delete."""
+    rows = await SealedBallot.filter(round_id=round_id).values_list("sealed", "tag")
+    checkpoint("read")
+    box = SealedBox(private)
+    contents = [unpad(box.decrypt(sealed)) for sealed, _ in rows]
+    checkpoint("opened")
+    secrets.SystemRandom().shuffle(contents)
+    checkpoint("shuffled")
+    # The receipts of the ballots just read, matched here rather than with `tag IN (...)`:
+    # a round's tags outnumber the parameters one query may carry (32,767 on asyncpg).
+    tags = {tag for _, tag in rows}
+    receipts = await ReceiptHash.filter(round_id=round_id).values_list("tag", "hash")
+    hashes = sorted(hash_ for tag, hash_ in receipts if tag in tags)
+    await ClearBallot.bulk_create(
+        [ClearBallot(id=uuid.uuid4(), round_id=round_id, content=c) for c in contents],
+        batch_size=2000,
+    )
+    checkpoint("inserted")
+    await CountedReceipt.bulk_create(
+        [CountedReceipt(round_id=round_id, hash=h) for h in hashes], batch_size=2000
+    )
+    await SealedBallot.filter(round_id=round_id).delete()
+    await Marker.filter(round_id=round_id).delete()
+    await ReceiptHash.filter(round_id=round_id).delete()
+    checkpoint("deleted")
+    await AnonymousRound.filter(id=round_id, phase=Phase.OPEN).update(phase=Phase.COUNTED)
 
 
 async def close_round(
@@ -205,33 +256,13 @@ async def close_round(
     round_ = await AnonymousRound.get(id=round_id)
     if round_.phase == Phase.OPEN:
         private = open_private_key(key_directory, round_id, teller_passphrase)
-        rows = await SealedBallot.filter(round_id=round_id).values_list("sealed", "tag")
-        checkpoint("read")
-        box = SealedBox(private)
-        contents = [unpad(box.decrypt(sealed)) for sealed, _ in rows]
-        checkpoint("opened")
-        secrets.SystemRandom().shuffle(contents)
-        checkpoint("shuffled")
-        # The receipts of the ballots just read, matched here rather than with `tag IN (...)`:
-        # a round's tags outnumber the parameters one query may carry (32,767 on asyncpg).
-        tags = {tag for _, tag in rows}
-        receipts = await ReceiptHash.filter(round_id=round_id).values_list("tag", "hash")
-        hashes = sorted(hash_ for tag, hash_ in receipts if tag in tags)
         async with in_transaction():
-            await ClearBallot.bulk_create(
-                [ClearBallot(id=uuid.uuid4(), round_id=round_id, content=c) for c in contents],
-                batch_size=2000,
-            )
-            checkpoint("inserted")
-            await CountedReceipt.bulk_create(
-                [CountedReceipt(round_id=round_id, hash=h) for h in hashes], batch_size=2000
-            )
-            await SealedBallot.filter(round_id=round_id).delete()
-            await Marker.filter(round_id=round_id).delete()
-            await ReceiptHash.filter(round_id=round_id).delete()
-            checkpoint("deleted")
-            await AnonymousRound.filter(id=round_id, phase=Phase.OPEN).update(phase=Phase.COUNTED)
-        round_.phase = Phase.COUNTED
+            # Taken exclusively: a ballot being stored finishes first, later ones find the
+            # round no longer open, and a second close waits, then finds it counted.
+            locked = await AnonymousRound.select_for_update().get(id=round_id)
+            if locked.phase == Phase.OPEN:
+                await _count_and_forget(round_id, private, checkpoint)
+        round_ = await AnonymousRound.get(id=round_id)
     if round_.phase == Phase.COUNTED:
         destroy_round_keys(key_directory, round_id)
         checkpoint("destroyed")

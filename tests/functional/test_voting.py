@@ -362,7 +362,7 @@ async def test_in_teller_mode_only_the_tellers_passphrase_counts_the_votes(app, 
 
 
 async def test_a_round_without_tellers_cannot_be_counted_early_by_anyone(app, client):
-    round_, options = await round_with(app, ["Housing"])
+    round_, _ = await round_with(app, ["Housing"])
     member, _ = await signed_in_client(app, client, "Amina")
     page = await member.get(f"/rounds/{round_.id}")
     early = await member.post(
