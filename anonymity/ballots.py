@@ -41,6 +41,7 @@ from typing import Any
 
 from argon2 import Parameters
 from nacl.public import PrivateKey, SealedBox
+from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -171,8 +172,21 @@ async def _insert_alone(row: Marker) -> None:
 async def _store(
     round_id: str, tag: str, sealed: bytes, allows_revision: bool, replacing: bool
 ) -> Cast:
-    async with in_transaction() as connection:
-        await _hold_open(connection, round_id)
+    """Store (or replace) the sealed ballot and, for a first one, its receipt's hash.
+
+    While the round is open and only then: closing waits until this is written, so no
+    ballot is stored after its round was read for counting. On PostgreSQL each step is
+    one statement holding the round's row shared (ballots do not wait for each other;
+    closing holds it exclusively); SQLite writes one transaction at a time.
+    """
+    connection = connections.get(SealedBallot._meta.default_connection or "default")
+    if connection.capabilities.dialect == "postgres":
+        return await _store_on_postgres(
+            connection, round_id, tag, sealed, allows_revision, replacing
+        )
+    async with in_transaction():
+        if not await AnonymousRound.exists(id=round_id, phase=Phase.OPEN):
+            raise RoundNotOpen(round_id)
         if replacing:
             replaced = await SealedBallot.filter(round_id=round_id, tag=tag).update(sealed=sealed)
             if replaced:
@@ -187,22 +201,46 @@ async def _store(
         return Cast(receipt=receipt, revised=False)
 
 
-async def _hold_open(connection: BaseDBAsyncClient, round_id: str) -> None:
-    """Inside a ballot's transaction: the round is open, and closing waits until this
-    transaction ends, so no ballot is stored after its round was read for counting.
+# Fixed text with placeholders only; every value is a parameter.
+_OPEN = "SELECT 1 FROM anonymity_round WHERE id = $1 AND phase = 'open' FOR SHARE"
+_REPLACE = (
+    f"WITH open AS ({_OPEN}) "  # noqa: S608
+    "UPDATE anonymity_sealed_ballot SET sealed = $3 "
+    "WHERE round_id = $1 AND tag = $2 AND EXISTS (SELECT 1 FROM open) RETURNING 1"
+)
+_FIRST = (
+    f"WITH open AS ({_OPEN}), "  # noqa: S608
+    "sealed AS (INSERT INTO anonymity_sealed_ballot (id, round_id, sealed, tag) "
+    "SELECT $4, $1, $3, $2 FROM open RETURNING 1) "
+    "INSERT INTO anonymity_receipt_hash (id, round_id, tag, hash) "
+    "SELECT $5, $1, $2, $6 FROM sealed RETURNING 1"
+)
 
-    On PostgreSQL a shared lock on the round's row (ballots do not wait for each other;
-    closing takes it exclusively); SQLite runs one write transaction at a time.
-    """
-    postgres = connection.capabilities.dialect == "postgres"
-    query = (
-        "SELECT phase FROM anonymity_round WHERE id = $1 FOR SHARE"
-        if postgres
-        else "SELECT phase FROM anonymity_round WHERE id = ?"
-    )
-    _, rows = await connection.execute_query(query, [round_id])
-    if not rows or rows[0]["phase"] != Phase.OPEN:
+
+async def _store_on_postgres(
+    connection: BaseDBAsyncClient,
+    round_id: str,
+    tag: str,
+    sealed: bytes,
+    allows_revision: bool,
+    replacing: bool,
+) -> Cast:
+    if replacing:
+        if not allows_revision:
+            if await SealedBallot.exists(round_id=round_id, tag=tag):
+                raise AlreadySubmitted(round_id)
+        else:
+            replaced, _ = await connection.execute_query(_REPLACE, [round_id, tag, sealed])
+            if replaced:
+                return Cast(receipt=None, revised=True)
+    receipt = new_code()
+    values = [round_id, tag, sealed, uuid.uuid4(), uuid.uuid4(), receipt_hash(receipt)]
+    stored, _ = await connection.execute_query(_FIRST, values)
+    if not stored:
+        if await AnonymousRound.exists(id=round_id, phase=Phase.OPEN):
+            raise IntegrityError("the ballot was not stored")  # let the caller try again
         raise RoundNotOpen(round_id)
+    return Cast(receipt=receipt, revised=False)
 
 
 Checkpoint = Callable[[str], None]
