@@ -121,7 +121,14 @@ async def open_round(
     teller_passphrase: str | None = None,
     profile: Parameters | None = None,
 ) -> None:
-    """Create the round's keys (in the key directory) and its phase row."""
+    """Create the round's keys (in the key directory) and its phase row.
+
+    Safe to call again: an open round is left as it is, and keys left by an attempt that
+    never stored the round's row (so never took a ballot) are made anew.
+    """
+    if await AnonymousRound.exists(id=round_id):
+        return
+    destroy_round_keys(key_directory, round_id)
     create_round_keys(key_directory, round_id, teller_passphrase, profile)
     await AnonymousRound.create(id=round_id, allows_revision=allows_revision)
 

@@ -108,7 +108,7 @@ def create_app(settings: Settings) -> Chorus:
             Middleware(
                 SessionMiddleware,
                 cookie_key=cookie_key,
-                quiet_paths=ballot_routes.BALLOT_PATHS,
+                quiet_paths=ballot_routes.QUIET_PATHS,
             ),
             Middleware(CSRFMiddleware, key=renderer.csrf_key, refuse=forbidden),
         ],

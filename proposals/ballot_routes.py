@@ -30,8 +30,13 @@ from proposals.pages import (
 )
 from proposals.routes import round_page_answer
 
-# Where ballots are cast: the shell writes nothing about sessions there (chorus.sessions).
-BALLOT_PATHS = re.compile(r"^/rounds/[^/]+/ballot(/confirm)?$")
+# Where a person votes, proposes, signs or co-signs: the shell writes nothing about their
+# session there (chorus.sessions), so no row about them is written just before one of
+# these, in an order a copy of the database could line up.
+QUIET_PATHS = re.compile(
+    r"^/(rounds/[^/]+/(ballot|ballot/confirm|propose|sign)"
+    r"|proposals/[^/]+/(cosign|edit|withdraw|contest))$"
+)
 
 
 async def ballot_context(request: Request, person: CurrentPerson, round_: Round) -> dict[str, Any]:
@@ -125,17 +130,20 @@ async def ballot_confirm(request: Request, person: CurrentPerson) -> Response:
             return await round_page_answer(
                 request, person, round_, error=phase_message(error), status_code=409
             )
+        except service.BallotTooLong:
+            errors = {"ballot": _("This ballot is too long to store. Choose fewer options.")}
         except service.AlreadyVoted:
             message = _("You have voted in this round. This round does not allow changes.")
             context = await ballot_context(request, person, round_)
             context |= {"values": entered.entered, "error": message}
             return render(request, "proposals/ballot.html", context, status_code=409)
-        advisory = service.is_advisory(round_, person.roles) is True
-        return render(
-            request,
-            "proposals/ballot_cast.html",
-            round_words(round_) | {"cast": cast, "advisory": advisory},
-        )
+        else:
+            advisory = service.is_advisory(round_, person.roles) is True
+            return render(
+                request,
+                "proposals/ballot_cast.html",
+                round_words(round_) | {"cast": cast, "advisory": advisory},
+            )
     context = await ballot_context(request, person, round_)
     context |= {"values": entered.entered, "errors": errors}
     return render(request, "proposals/ballot.html", context, status_code=400)

@@ -83,6 +83,8 @@ ELECTS = ("lead", "committee")
 
 # Characters of a field kept to show it again, however long it was (the error says the limit).
 _KEEP = 20_000
+# How far ahead a round's dates may go.
+_FURTHEST = timedelta(days=731)
 # Characters of one ballot field kept: an option id or a small number.
 _KEEP_BALLOT = 20
 # Invisible control characters (not tab or newline) are dropped: they only hide or break text.
@@ -301,7 +303,9 @@ def read_round(form: FormData, today: date, *, petition: bool) -> tuple[RoundInp
     for name, chosen in dates.items():
         if chosen is None:
             continue
-        if chosen <= latest:
+        if chosen > today + _FURTHEST:
+            errors[name] = _("Choose a date within two years from today.")
+        elif chosen <= latest:
             errors[name] = too_early[name, latest_name]
         else:
             latest, latest_name = chosen, name

@@ -119,6 +119,8 @@ class Proposal(Model):
 
     class Meta:
         table = "proposals_proposal"
+        # A candidacy's tag is the same for every try of one member: one candidacy each.
+        unique_together = (("round", "author_tag"),)
 
 
 class Cosignature(Model):

@@ -36,6 +36,7 @@ from proposals.pages import (
     phase_message,
     round_of,
     round_words,
+    shown_day,
 )
 
 
@@ -189,8 +190,16 @@ async def round_page_answer(
             "error": error,
             "errors": errors or {},
             "can_count": person.has(MEMBER, LEAD, COMMITTEE),
+            "lapsed": lapsed_message(round_) if service.has_lapsed(round_) else "",
         },
         status_code=status_code,
+    )
+
+
+def lapsed_message(round_: Round) -> str:
+    return _(
+        "This petition ended on %(day)s without enough signatures. You can start a new one.",
+        day=shown_day(round_.proposing_ends),
     )
 
 
@@ -210,6 +219,10 @@ async def petition_sign(request: Request, person: CurrentPerson) -> Response:
             round_,
             error=_("You have already signed this petition."),
             status_code=409,
+        )
+    except service.PetitionLapsed:
+        return await round_page_answer(
+            request, person, round_, error=lapsed_message(round_), status_code=409
         )
     done = "petition-opened" if opened else "signed"
     return RedirectResponse(f"/rounds/{round_.id}?done={done}", status_code=303)

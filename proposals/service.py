@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from argon2 import Parameters
+from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
@@ -45,6 +47,8 @@ from proposals.models import (
 )
 from proposals.names import GRADE_COUNT
 from proposals.results import aggregates
+
+logger = logging.getLogger("chorus.proposals")
 
 # The roles, as governance names them, whose holders vote or advise.
 VOTER_ROLE = "member"
@@ -125,6 +129,14 @@ class AlreadyVoted(Exception):
 
 class WrongTellerPassphrase(Exception):
     """The passphrase given does not open this round's ballots."""
+
+
+class BallotTooLong(Exception):
+    """The ballot names more than fits in a sealed ballot."""
+
+
+class PetitionLapsed(Exception):
+    """The petition's first date passed before it had enough signatures."""
 
 
 class NotEligible(Exception):
@@ -241,6 +253,8 @@ async def sign_petition(round_: Round, lookup_key: bytes, person_id: uuid.UUID) 
         fresh = await Round.select_for_update().get(id=round_.id)
         if fresh.phase != Phase.PETITION:
             raise WrongPhase(fresh.phase)
+        if has_lapsed(fresh):
+            raise PetitionLapsed
         if await PetitionSignature.exists(round=fresh, signer_tag=tag):
             raise AlreadySigned
         await PetitionSignature.create(round=fresh, signer_tag=tag)
@@ -256,6 +270,11 @@ async def _open_if_enough(round_: Round) -> bool:
     await Round.filter(id=round_.id, phase=Phase.PETITION).update(phase=Phase.PROPOSING)
     round_.phase = Phase.PROPOSING
     return True
+
+
+def has_lapsed(round_: Round, now: datetime | None = None) -> bool:
+    """A petition ends, unopened, when the last day it proposed for proposing is over."""
+    return round_.phase == Phase.PETITION and (now or datetime.now(UTC)) >= round_.proposing_ends
 
 
 async def has_signed_petition(round_: Round, lookup_key: bytes, person_id: uuid.UUID) -> bool:
@@ -307,15 +326,20 @@ async def advance(round_: Round, key_directory: Path, electorate: Electorate) ->
 
 
 async def _start_voting(round_: Round, key_directory: Path, electorate: Electorate) -> None:
-    counted = await cosignature_counts(round_)
-    proposals = await Proposal.filter(round=round_)
-    listed = [
-        p for p in proposals if on_ballot(p, counted.get(p.id, 0), round_.cosignatures_needed)
-    ]
-    # Ballot positions follow the round's tie-break order: fixed, and chosen by nobody.
-    order = tally.tie_break_order([str(p.id) for p in listed], str(round_.id))
-    position = {proposal_id: index for index, proposal_id in enumerate(order, start=1)}
     async with in_transaction():
+        # Locked first, so that no withdrawal, hiding or co-signature lands in between
+        # choosing what is on the ballot and voting starting.
+        locked = await Round.select_for_update().get(id=round_.id)
+        if locked.phase != Phase.COSIGNING:
+            raise WrongPhase(locked.phase)
+        counted = await cosignature_counts(round_)
+        proposals = await Proposal.filter(round=round_)
+        listed = [
+            p for p in proposals if on_ballot(p, counted.get(p.id, 0), round_.cosignatures_needed)
+        ]
+        # Ballot positions follow the round's tie-break order: fixed, and chosen by nobody.
+        order = tally.tie_break_order([str(p.id) for p in listed], str(round_.id))
+        position = {proposal_id: index for index, proposal_id in enumerate(order, start=1)}
         moved = await Round.filter(id=round_.id, phase=Phase.COSIGNING).update(
             phase=Phase.VOTING,
             eligible_voters=await electorate.count(VOTER_ROLE),
@@ -454,6 +478,10 @@ async def advance_due_rounds(
                 await advance(round_, key_directory, electorate)
             except WrongPhase:
                 break  # someone else moved it meanwhile
+            except Exception:
+                # One round that cannot move on (tried again next time) stops no other.
+                logger.exception("a round could not move on to its next phase")
+                break
             moves += 1
     return moves
 
@@ -490,17 +518,21 @@ async def submit_proposal(
         tag = standing
     else:
         tag = person_tag(lookup_key, "author", proposal_id, person_id)
-    return await Proposal.create(
-        id=proposal_id,
-        round=round_,
-        kind=kind,
-        title=text.title,
-        description=text.description,
-        forms_of_trafficking=text.forms_of_trafficking,
-        oppression_categories=text.oppression_categories,
-        author_tag=tag,
-        candidate_id=person_id if kind == Kind.CANDIDATE else None,
-    )
+    try:
+        async with in_transaction():  # its own savepoint when inside a caller's transaction
+            return await Proposal.create(
+                id=proposal_id,
+                round=round_,
+                kind=kind,
+                title=text.title,
+                description=text.description,
+                forms_of_trafficking=text.forms_of_trafficking,
+                oppression_categories=text.oppression_categories,
+                author_tag=tag,
+                candidate_id=person_id if kind == Kind.CANDIDATE else None,
+            )
+    except IntegrityError:
+        raise AlreadyStanding from None  # the same candidacy sent twice at once
 
 
 def is_author(proposal: Proposal, lookup_key: bytes, person_id: uuid.UUID) -> bool:
@@ -513,8 +545,11 @@ def is_author(proposal: Proposal, lookup_key: bytes, person_id: uuid.UUID) -> bo
 
 
 async def _locked(proposal: Proposal) -> tuple[Proposal, Round]:
+    """The proposal and its round, both locked until the transaction ends: the round first,
+    as voting's start takes it, so an action and the start of voting happen one after
+    the other (and in that order for everyone, so neither waits on the other forever)."""
+    round_ = await Round.select_for_update().get(id=proposal.round_id)  # type: ignore[attr-defined]
     fresh = await Proposal.select_for_update().get(id=proposal.id)
-    round_ = await Round.get(id=fresh.round_id)  # type: ignore[attr-defined]
     return fresh, round_
 
 
@@ -663,6 +698,8 @@ async def cast(
         raise WrongPhase(Phase.CLOSED) from None
     except ballots.AlreadySubmitted:
         raise AlreadyVoted from None
+    except ballots.BallotTooLarge:
+        raise BallotTooLong from None
 
 
 async def has_voted(

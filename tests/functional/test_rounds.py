@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from governance.charter import set_charter_value
-from governance.models import Role
+from governance.models import Role, Session
 from proposals import service
 from proposals.models import Contest, Cosignature, Method, Phase, Proposal, Round
 from tests.common.forms import csrf_token
@@ -416,3 +416,56 @@ async def test_the_rounds_page_lists_rounds_by_phase(app, client):
         < text.index("Taking proposals")
     )
     assert f"/rounds/{open_round.id}" in text
+
+
+async def test_dates_more_than_two_years_ahead_are_refused(app, client):
+    await make_person(app, "Lena", Role.LEAD)
+    await sign_in(client, "Lena")
+    form = await client.get("/rounds/new")
+    far = dates() | {"voting_ends": "9999-12-31"}
+    answer = await client.post(
+        "/rounds/new", data={"csrf_token": csrf_token(form), **ROUND_FORM, **far}
+    )
+    assert answer.status_code == 400
+    assert "Choose a date within two years from today." in answer.text
+    assert 'value="9999-12-31"' in answer.text
+    assert await Round.all().count() == 0
+
+
+async def test_a_petition_that_outlived_its_first_date_takes_no_more_signatures(app, client):
+    await set_charter_value("petition_cosignatures", 2)
+    amina = await make_person(app, "Amina")
+    round_ = await service.start_petition(
+        spec(), app.state.account_secrets.lookup_key, amina.person.id, 2
+    )
+    await Round.filter(id=round_.id).update(proposing_ends=datetime.now(UTC) - timedelta(minutes=1))
+    bao, _ = await signed_in_client(app, client, "Bao")
+    page = await bao.get(f"/rounds/{round_.id}")
+    assert "without enough signatures" in page.text
+    assert "Sign the petition" not in page.text
+    late = await bao.post(f"/rounds/{round_.id}/sign", data={"csrf_token": csrf_token(page)})
+    assert late.status_code == 409
+    assert (await Round.get(id=round_.id)).phase == Phase.PETITION
+
+
+async def test_proposing_and_co_signing_write_nothing_about_the_session(app, client):
+    round_ = await service.open_round(spec())
+    proposal = await add_proposal(app, round_, "Housing")
+    await make_person(app, "Amina")
+    await sign_in(client, "Amina")
+    form = await client.get(f"/rounds/{round_.id}/propose")
+    # The session's idle time as it stands, moved back so that any extension would show.
+    await Session.all().update(idle_expires_at=datetime.now(UTC) + timedelta(minutes=5))
+    before = await Session.all().values_list("idle_expires_at", flat=True)
+    sent = await client.post(
+        f"/rounds/{round_.id}/propose", data={"csrf_token": csrf_token(form), **PROPOSAL}
+    )
+    assert sent.status_code == 303
+    await advance_to(app, round_, Phase.COSIGNING)
+    signed = await client.post(
+        f"/proposals/{proposal.id}/cosign", data={"csrf_token": csrf_token(form)}
+    )
+    assert signed.status_code == 303
+    assert await Session.all().values_list("idle_expires_at", flat=True) == before
+    await client.get("/rounds")  # any other page extends it as usual
+    assert await Session.all().values_list("idle_expires_at", flat=True) != before

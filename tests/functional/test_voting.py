@@ -386,3 +386,18 @@ async def test_pages_of_a_round_waiting_for_its_tellers_say_so(app, client):
         answer = await member.get(path)
         assert answer.status_code == 409
         assert "The tellers have not counted the votes yet" in answer.text
+
+
+async def test_a_ballot_too_long_to_seal_gets_a_clear_error(app, client):
+    titles = [f"Option {n}" for n in range(400)]
+    round_, options = await round_with(app, titles)
+    await make_person(app, "Amina")
+    await sign_in(client, "Amina")
+    page = await client.get(f"/rounds/{round_.id}")
+    answer = await client.post(
+        f"/rounds/{round_.id}/ballot/confirm",
+        data={"csrf_token": csrf_token(page), "choice": [o.ballot_key for o in options]},
+    )
+    assert answer.status_code == 400
+    assert "This ballot is too long to store" in answer.text
+    assert await SealedBallot.filter(round_id=str(round_.id)).count() == 0
