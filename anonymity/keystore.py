@@ -21,7 +21,7 @@ from pathlib import Path
 from argon2 import Parameters
 from nacl.public import PrivateKey, PublicKey
 
-from anonymity.files import shred_folder, write_private
+from anonymity.files import shred_file, shred_folder, write_private
 from anonymity.wrapping import Stretched, WrongSecret, check, stretch, unwrap, wrap
 
 ROUNDS = "rounds"
@@ -126,3 +126,35 @@ def destroy_all_round_keys(key_directory: Path) -> int:
     for folder in folders:
         shred_folder(folder)
     return len(folders)
+
+
+# -- Tag keys ---------------------------------------------------------------------------------
+# A round's tag key makes keyed tags for "this person did that in this round" (wrote a
+# proposal, co-signed, signed a petition) that let the person act again and nobody else
+# link them. It lives in `tags/<round id>` and is destroyed when the round closes: from
+# then on not even the whole host can tell whose tag is whose.
+
+TAGS = "tags"
+
+
+def tag_key(key_directory: Path, round_id: str, *, create: bool = False) -> bytes | None:
+    """The round's tag key; made when `create` and missing; None once destroyed."""
+    if not _SAFE_ID.match(round_id):
+        raise ValueError("a round id is 1 to 64 letters, digits, - or _")
+    path = key_directory / TAGS / round_id
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        if not create:
+            return None
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        write_private(path, secrets.token_bytes(32))
+    except FileExistsError:
+        pass  # made meanwhile by another request: use that one
+    return path.read_bytes()
+
+
+def destroy_tag_key(key_directory: Path, round_id: str) -> bool:
+    """Overwrite, then remove, the round's tag key. True if there was one."""
+    return shred_file(key_directory / TAGS / round_id)

@@ -252,7 +252,6 @@ async def _seed_demo(settings: Settings) -> None:
             }
             await seed_demo_rounds(
                 voters,
-                secrets_.lookup_key,
                 settings.key_directory,
                 ELECTORATE,
                 (await current_charter()).petition_cosignatures,

@@ -54,7 +54,6 @@ def _spec(
 
 async def seed_demo_rounds(
     people: dict[str, DemoVoter],
-    lookup_key: bytes,
     key_directory: Path,
     electorate: service.Electorate,
     petition_signatures: int,
@@ -68,7 +67,7 @@ async def seed_demo_rounds(
         await service.submit_proposal(
             round_,
             service.ProposalText(title, text, [], []),
-            lookup_key,
+            service.tag_key_of(key_directory, round_),
             people[author].person_id,
         )
 
@@ -111,7 +110,7 @@ async def seed_demo_rounds(
     await service.submit_proposal(
         election,
         service.ProposalText("Carmen", "I listen, and I keep what I hear to myself.", [], []),
-        lookup_key,
+        service.tag_key_of(key_directory, election),
         people["Carmen"].person_id,
         Kind.CANDIDATE,
     )
@@ -192,7 +191,7 @@ async def seed_demo_rounds(
     # A members' petition with one signature.
     await service.start_petition(
         _spec("Should we meet in person twice a year?", Method.APPROVAL),
-        lookup_key,
+        key_directory,
         people["Amina"].person_id,
         signatures_needed=petition_signatures,
     )

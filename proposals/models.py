@@ -1,9 +1,10 @@
 """Rounds, proposals and co-signatures.
 
 Nothing here names a member: authors and co-signers are kept as keyed tags
-(HMAC under the lookup secret in the key directory), enough to let an author
+(HMAC under the round's tag key in the key directory), enough to let an author
 edit their proposal and to stop anyone co-signing twice, and nothing a copy of
-the database alone can turn back into a person. No row has a creation time.
+the database alone can turn back into a person. The tag key is destroyed when
+the round closes: from then on not even the whole host can. No row has a creation time.
 Ballots never come here: they live in `anonymity/` until close, and only the
 aggregate tables of the count (`tally`) are kept after it.
 """
@@ -103,7 +104,7 @@ class Proposal(Model):
     description = fields.TextField(default="")
     forms_of_trafficking: Any = fields.JSONField(default=list)
     oppression_categories: Any = fields.JSONField(default=list)
-    # HMAC of the author under the lookup secret: lets them edit, names nobody.
+    # HMAC of the author under the round's tag key: lets them edit, names nobody.
     author_tag = fields.CharField(max_length=64, db_index=True)
     # In an election, the member standing: candidates are named, so this is no secret,
     # and it says whom the role goes to when they are elected.

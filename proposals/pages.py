@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from chorus.i18n import N_, _, current_language
+from chorus.state import key_directory
 from proposals import service, tags
 from proposals.models import Phase, Proposal, Round
 from proposals.names import (
@@ -108,3 +109,8 @@ def tag_choices() -> dict[str, Any]:
         "forms_choices": tags.choices(tags.FORMS_OF_TRAFFICKING),
         "category_choices": tags.choices(tags.OPPRESSION_CATEGORIES),
     }
+
+
+def round_tags(request: Request, round_: Round) -> bytes | None:
+    """The key of this round's authors' and signers' tags (service.tag_key_of)."""
+    return service.tag_key_of(key_directory(request), round_)

@@ -16,7 +16,6 @@ from chorus.i18n import _, current_language
 from chorus.rendering import done_message, render
 from chorus.scrubbing import KIND_NAMES, Scrubbed, scrub_field
 from chorus.sessions import CurrentPerson
-from chorus.state import lookup_key
 from proposals import forms, service, tags
 from proposals.models import Contest, Kind, Phase, Proposal, Purpose, Round
 from proposals.pages import (
@@ -27,6 +26,7 @@ from proposals.pages import (
     phase_message,
     proposal_of,
     round_of,
+    round_tags,
     round_words,
     tag_choices,
 )
@@ -96,7 +96,7 @@ async def propose(request: Request, person: CurrentPerson) -> Response:
         proposal = await service.submit_proposal(
             round_,
             text,
-            lookup_key(request),
+            round_tags(request, round_),
             person.person.id,
             Kind.CANDIDATE if candidate else Kind.PROPOSAL,
         )
@@ -115,7 +115,7 @@ def proposal_context(
     request: Request, person: CurrentPerson, proposal: Proposal, round_: Round
 ) -> dict[str, Any]:
     hidden = bool(proposal.hidden_reason) and proposal.contest != Contest.RESTORED
-    mine = service.is_author(proposal, lookup_key(request), person.person.id)
+    mine = service.is_author(proposal, round_tags(request, round_), person.person.id)
     forms_names = dict(tags.choices(tags.FORMS_OF_TRAFFICKING))
     category_names = dict(tags.choices(tags.OPPRESSION_CATEGORIES))
     return round_words(round_) | {
@@ -157,7 +157,9 @@ async def _proposal_page(
     counts = await service.cosignature_counts(round_)
     context = proposal_context(request, person, proposal, round_) | {
         "cosignatures": counts.get(proposal.id, 0),
-        "cosigned": await service.has_cosigned(proposal, lookup_key(request), person.person.id),
+        "cosigned": await service.has_cosigned(
+            proposal, round_tags(request, round_), person.person.id
+        ),
         "error": error,
     }
     return render(request, "proposals/proposal.html", context, status_code=status_code)
@@ -175,7 +177,7 @@ def _text_values(proposal: Proposal) -> dict[str, Any]:
 @signed_in(MEMBER)
 async def proposal_edit(request: Request, person: CurrentPerson) -> Response:
     proposal, round_ = await proposal_of(request)
-    key = lookup_key(request)
+    key = round_tags(request, round_)
     if not service.is_author(proposal, key, person.person.id):
         raise HTTPException(403)
     editable = round_.phase == Phase.PROPOSING and not proposal.withdrawn
@@ -205,7 +207,7 @@ async def proposal_edit(request: Request, person: CurrentPerson) -> Response:
 @signed_in(MEMBER)
 async def proposal_withdraw(request: Request, person: CurrentPerson) -> Response:
     proposal, round_ = await proposal_of(request)
-    key = lookup_key(request)
+    key = round_tags(request, round_)
     if not service.is_author(proposal, key, person.person.id):
         raise HTTPException(403)
     if request.method == "GET":
@@ -227,7 +229,7 @@ async def proposal_withdraw(request: Request, person: CurrentPerson) -> Response
 async def proposal_cosign(request: Request, person: CurrentPerson) -> Response:
     proposal, round_ = await proposal_of(request)
     form = await request.form()
-    key, me = lookup_key(request), person.person.id
+    key, me = round_tags(request, round_), person.person.id
     try:
         if form.get("action") == "take-back":
             await service.take_back_cosignature(proposal, key, me)
@@ -299,8 +301,8 @@ async def proposal_hide(request: Request, person: CurrentPerson) -> Response:
 
 @signed_in(MEMBER)
 async def proposal_contest(request: Request, person: CurrentPerson) -> Response:
-    proposal, _round = await proposal_of(request)
-    key, me = lookup_key(request), person.person.id
+    proposal, round_ = await proposal_of(request)
+    key, me = round_tags(request, round_), person.person.id
     if not service.is_author(proposal, key, me):
         raise HTTPException(403)
 

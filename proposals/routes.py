@@ -35,6 +35,7 @@ from proposals.pages import (
     electorate,
     phase_message,
     round_of,
+    round_tags,
     round_words,
     shown_day,
 )
@@ -110,7 +111,7 @@ async def _round_form(request: Request, person: CurrentPerson, petition: bool) -
     spec = spec_of(entered, petition)
     if petition:
         round_ = await service.start_petition(
-            spec, lookup_key(request), person.person.id, charter_needs
+            spec, key_directory(request), person.person.id, charter_needs
         )
         done = "petition" if round_.phase == Phase.PETITION else "opened"
     else:
@@ -153,7 +154,7 @@ async def round_page_answer(
     proposals = sorted(
         await Proposal.filter(round=round_), key=lambda p: (p.withdrawn, p.title.casefold())
     )
-    key, me = lookup_key(request), person.person.id
+    key, me = round_tags(request, round_), person.person.id
     rows = [
         {
             "proposal": p,
@@ -207,7 +208,7 @@ def lapsed_message(round_: Round) -> str:
 async def petition_sign(request: Request, person: CurrentPerson) -> Response:
     round_ = await round_of(request)
     try:
-        opened = await service.sign_petition(round_, lookup_key(request), person.person.id)
+        opened = await service.sign_petition(round_, round_tags(request, round_), person.person.id)
     except service.WrongPhase as error:
         return await round_page_answer(
             request, person, round_, error=phase_message(error), status_code=409

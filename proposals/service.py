@@ -29,7 +29,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from anonymity import ballots
+from anonymity import ballots, keystore
 from anonymity.keystore import TellerPassphraseNeeded
 from proposals import tally
 from proposals.forms import decode_ballot
@@ -146,11 +146,19 @@ class NotEligible(Exception):
 # -- Tags: authors and signers, named by nobody ----------------------------------------------
 
 
-def person_tag(lookup_key: bytes, what: str, thing_id: uuid.UUID, person_id: uuid.UUID) -> str:
+def person_tag(key: bytes | None, what: str, thing_id: uuid.UUID, person_id: uuid.UUID) -> str:
     """A keyed tag for "this person did `what` to this thing", different for every thing,
     so two proposals by one author cannot be linked from the database."""
+    if key is None:
+        return ""  # the round's tag key is destroyed: nobody's tag can be made any more
     message = f"{what}\x00{thing_id}\x00{person_id}".encode()
-    return hmac.new(lookup_key, message, hashlib.sha256).hexdigest()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def tag_key_of(key_directory: Path, round_: Round) -> bytes | None:
+    """The key of the round's tags (anonymity.keystore): made while the round takes
+    actions, destroyed when it closes, so that afterwards nothing links a tag to anyone."""
+    return keystore.tag_key(key_directory, str(round_.id), create=round_.phase != Phase.CLOSED)
 
 
 def end_of(day: date) -> datetime:
@@ -226,7 +234,7 @@ async def open_round(
 
 
 async def start_petition(
-    spec: RoundSpec, lookup_key: bytes, person_id: uuid.UUID, signatures_needed: int
+    spec: RoundSpec, key_directory: Path, person_id: uuid.UUID, signatures_needed: int
 ) -> Round:
     """A member asks for a round; it opens once enough members sign (the charter says how
     many, the petitioner included)."""
@@ -240,15 +248,18 @@ async def start_petition(
             **_round_fields(spec),
         )
         await PetitionSignature.create(
-            round=round_, signer_tag=person_tag(lookup_key, "petition", round_id, person_id)
+            round=round_,
+            signer_tag=person_tag(
+                tag_key_of(key_directory, round_), "petition", round_id, person_id
+            ),
         )
         await _open_if_enough(round_)
     return round_
 
 
-async def sign_petition(round_: Round, lookup_key: bytes, person_id: uuid.UUID) -> bool:
+async def sign_petition(round_: Round, tags: bytes | None, person_id: uuid.UUID) -> bool:
     """Add a signature; True when this one opened the round."""
-    tag = person_tag(lookup_key, "petition", round_.id, person_id)
+    tag = person_tag(tags, "petition", round_.id, person_id)
     async with in_transaction():
         fresh = await Round.select_for_update().get(id=round_.id)
         if fresh.phase != Phase.PETITION:
@@ -277,8 +288,8 @@ def has_lapsed(round_: Round, now: datetime | None = None) -> bool:
     return round_.phase == Phase.PETITION and (now or datetime.now(UTC)) >= round_.proposing_ends
 
 
-async def has_signed_petition(round_: Round, lookup_key: bytes, person_id: uuid.UUID) -> bool:
-    tag = person_tag(lookup_key, "petition", round_.id, person_id)
+async def has_signed_petition(round_: Round, tags: bytes | None, person_id: uuid.UUID) -> bool:
+    tag = person_tag(tags, "petition", round_.id, person_id)
     return await PetitionSignature.exists(round=round_, signer_tag=tag)
 
 
@@ -457,6 +468,7 @@ async def close(
                 await electorate.seat(round_.elects, elected.candidate_id)
         await _tell_voters(round_, electorate, "results", f"/rounds/{round_.id}/results")
     round_.phase, round_.tally, round_.advisory_tally = Phase.CLOSED, results, advisory
+    keystore.destroy_tag_key(key_directory, str(round_.id))
 
 
 async def _tell_voters(round_: Round, electorate: Electorate, news: str, link: str) -> None:
@@ -500,7 +512,7 @@ class ProposalText:
 async def submit_proposal(
     round_: Round,
     text: ProposalText,
-    lookup_key: bytes,
+    tags: bytes | None,
     person_id: uuid.UUID,
     kind: Kind = Kind.PROPOSAL,
 ) -> Proposal:
@@ -512,12 +524,12 @@ async def submit_proposal(
     proposal_id = uuid.uuid4()
     if kind == Kind.CANDIDATE:
         # One candidacy per member: their candidacy tag is the same for this round.
-        standing = person_tag(lookup_key, "candidate", round_.id, person_id)
+        standing = person_tag(tags, "candidate", round_.id, person_id)
         if await Proposal.exists(round=round_, author_tag=standing):
             raise AlreadyStanding
         tag = standing
     else:
-        tag = person_tag(lookup_key, "author", proposal_id, person_id)
+        tag = person_tag(tags, "author", proposal_id, person_id)
     try:
         async with in_transaction():  # its own savepoint when inside a caller's transaction
             return await Proposal.create(
@@ -535,13 +547,13 @@ async def submit_proposal(
         raise AlreadyStanding from None  # the same candidacy sent twice at once
 
 
-def is_author(proposal: Proposal, lookup_key: bytes, person_id: uuid.UUID) -> bool:
+def is_author(proposal: Proposal, tags: bytes | None, person_id: uuid.UUID) -> bool:
     what, thing = (
         ("candidate", proposal.round_id)  # type: ignore[attr-defined]
         if proposal.kind == Kind.CANDIDATE
         else ("author", proposal.id)
     )
-    return hmac.compare_digest(proposal.author_tag, person_tag(lookup_key, what, thing, person_id))
+    return hmac.compare_digest(proposal.author_tag, person_tag(tags, what, thing, person_id))
 
 
 async def _locked(proposal: Proposal) -> tuple[Proposal, Round]:
@@ -554,20 +566,20 @@ async def _locked(proposal: Proposal) -> tuple[Proposal, Round]:
 
 
 async def _locked_as_author(
-    proposal: Proposal, lookup_key: bytes, person_id: uuid.UUID
+    proposal: Proposal, tags: bytes | None, person_id: uuid.UUID
 ) -> tuple[Proposal, Round]:
     fresh, round_ = await _locked(proposal)
-    if not is_author(fresh, lookup_key, person_id):
+    if not is_author(fresh, tags, person_id):
         raise NotAuthor
     return fresh, round_
 
 
 async def edit_proposal(
-    proposal: Proposal, text: ProposalText, lookup_key: bytes, person_id: uuid.UUID
+    proposal: Proposal, text: ProposalText, tags: bytes | None, person_id: uuid.UUID
 ) -> None:
     """Authors edit until co-signing starts."""
     async with in_transaction():
-        fresh, round_ = await _locked_as_author(proposal, lookup_key, person_id)
+        fresh, round_ = await _locked_as_author(proposal, tags, person_id)
         if round_.phase != Phase.PROPOSING or fresh.withdrawn:
             raise WrongPhase(round_.phase)
         fields = {
@@ -580,22 +592,22 @@ async def edit_proposal(
         await Proposal.filter(id=fresh.id).update(**fields)
 
 
-async def withdraw_proposal(proposal: Proposal, lookup_key: bytes, person_id: uuid.UUID) -> None:
+async def withdraw_proposal(proposal: Proposal, tags: bytes | None, person_id: uuid.UUID) -> None:
     """Authors withdraw until voting starts; a withdrawn proposal stays listed as such."""
     async with in_transaction():
-        fresh, round_ = await _locked_as_author(proposal, lookup_key, person_id)
+        fresh, round_ = await _locked_as_author(proposal, tags, person_id)
         if round_.phase not in (Phase.PROPOSING, Phase.COSIGNING) or fresh.withdrawn:
             raise WrongPhase(round_.phase)
         await Proposal.filter(id=fresh.id).update(withdrawn=True)
 
 
-async def cosign(proposal: Proposal, lookup_key: bytes, person_id: uuid.UUID) -> None:
-    tag = person_tag(lookup_key, "cosign", proposal.id, person_id)
+async def cosign(proposal: Proposal, tags: bytes | None, person_id: uuid.UUID) -> None:
+    tag = person_tag(tags, "cosign", proposal.id, person_id)
     async with in_transaction():
         fresh, round_ = await _locked(proposal)
         if round_.phase != Phase.COSIGNING:
             raise WrongPhase(round_.phase)
-        if is_author(fresh, lookup_key, person_id):
+        if is_author(fresh, tags, person_id):
             raise OwnProposal
         if not on_ballot(fresh, 0, 0):
             raise NotAvailable
@@ -605,9 +617,9 @@ async def cosign(proposal: Proposal, lookup_key: bytes, person_id: uuid.UUID) ->
 
 
 async def take_back_cosignature(
-    proposal: Proposal, lookup_key: bytes, person_id: uuid.UUID
+    proposal: Proposal, tags: bytes | None, person_id: uuid.UUID
 ) -> None:
-    tag = person_tag(lookup_key, "cosign", proposal.id, person_id)
+    tag = person_tag(tags, "cosign", proposal.id, person_id)
     async with in_transaction():
         _, round_ = await _locked(proposal)
         if round_.phase != Phase.COSIGNING:
@@ -616,8 +628,8 @@ async def take_back_cosignature(
             raise NotSigned
 
 
-async def has_cosigned(proposal: Proposal, lookup_key: bytes, person_id: uuid.UUID) -> bool:
-    tag = person_tag(lookup_key, "cosign", proposal.id, person_id)
+async def has_cosigned(proposal: Proposal, tags: bytes | None, person_id: uuid.UUID) -> bool:
+    tag = person_tag(tags, "cosign", proposal.id, person_id)
     return await Cosignature.exists(proposal=proposal, signer_tag=tag)
 
 
@@ -635,11 +647,11 @@ async def hide_proposal(proposal: Proposal, reason: str) -> None:
 
 
 async def contest_hiding(
-    proposal: Proposal, text: str, lookup_key: bytes, person_id: uuid.UUID
+    proposal: Proposal, text: str, tags: bytes | None, person_id: uuid.UUID
 ) -> None:
     """The author says why the proposal should be shown; the complaints committee decides."""
     async with in_transaction():
-        fresh, _ = await _locked_as_author(proposal, lookup_key, person_id)
+        fresh, _ = await _locked_as_author(proposal, tags, person_id)
         if not fresh.hidden_reason or fresh.contest != Contest.NONE:
             raise NotHidden
         await Proposal.filter(id=fresh.id).update(contest=Contest.AWAITING, contest_text=text)

@@ -46,6 +46,10 @@ def key_directory(app: Starlette) -> Path:
     return directory
 
 
+def tag_key(app: Starlette, round_: Round) -> bytes | None:
+    return service.tag_key_of(key_directory(app), round_)
+
+
 async def advance_to(app: Starlette, round_: Round, phase: Phase) -> Round:
     order = list(Phase)
     while order.index(round_.phase) < order.index(phase):
@@ -59,7 +63,7 @@ async def add_proposal(
     text = service.ProposalText(title, f"Why {title} matters.", [], [])
     kind = Kind.CANDIDATE if round_.purpose == Purpose.ELECTION else Kind.PROPOSAL
     return await service.submit_proposal(
-        round_, text, app.state.account_secrets.lookup_key, author or uuid.uuid4(), kind
+        round_, text, tag_key(app, round_), author or uuid.uuid4(), kind
     )
 
 

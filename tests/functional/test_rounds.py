@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,14 @@ from proposals import service
 from proposals.models import Contest, Cosignature, Method, Phase, Proposal, Round
 from tests.common.forms import csrf_token
 from tests.common.people import make_person, sign_in, signed_in_client
-from tests.common.rounds import add_proposal, advance_to, key_directory, round_with, spec
+from tests.common.rounds import (
+    add_proposal,
+    advance_to,
+    key_directory,
+    round_with,
+    spec,
+    tag_key,
+)
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -286,7 +294,7 @@ async def test_only_proposals_with_enough_co_signatures_reach_the_ballot(app):
     alone = await add_proposal(app, round_, "Alone")
     gone = await add_proposal(app, round_, "Gone")
     await advance_to(app, round_, Phase.COSIGNING)
-    key = app.state.account_secrets.lookup_key
+    key = tag_key(app, round_)
     bao = await make_person(app, "Bao")
     await service.cosign(backed, key, bao.person.id)
     await service.cosign(gone, key, bao.person.id)
@@ -436,7 +444,7 @@ async def test_a_petition_that_outlived_its_first_date_takes_no_more_signatures(
     await set_charter_value("petition_cosignatures", 2)
     amina = await make_person(app, "Amina")
     round_ = await service.start_petition(
-        spec(), app.state.account_secrets.lookup_key, amina.person.id, 2
+        spec(), app.state.settings.key_directory, amina.person.id, 2
     )
     await Round.filter(id=round_.id).update(proposing_ends=datetime.now(UTC) - timedelta(minutes=1))
     bao, _ = await signed_in_client(app, client, "Bao")
@@ -469,3 +477,26 @@ async def test_proposing_and_co_signing_write_nothing_about_the_session(app, cli
     assert await Session.all().values_list("idle_expires_at", flat=True) == before
     await client.get("/rounds")  # any other page extends it as usual
     assert await Session.all().values_list("idle_expires_at", flat=True) != before
+
+
+async def test_once_a_round_closes_its_tags_name_nobody_even_with_every_key(app):
+    round_ = await service.open_round(spec(cosignatures_needed=0))
+    amina, bao = await make_person(app, "Amina"), await make_person(app, "Bao")
+    proposal = await add_proposal(app, round_, "Housing", amina.person.id)
+    await advance_to(app, round_, Phase.COSIGNING)
+    await service.cosign(proposal, tag_key(app, round_), bao.person.id)
+    key_file = key_directory(app) / "tags" / str(round_.id)
+    assert key_file.exists()
+    round_ = await advance_to(app, round_, Phase.CLOSED)
+    assert not key_file.exists()
+    assert tag_key(app, round_) is None
+    proposal = await Proposal.get(id=proposal.id)
+    assert not service.is_author(proposal, tag_key(app, round_), amina.person.id)
+    # The global secrets do not make these tags either.
+    lookup = app.state.account_secrets.lookup_key
+    assert not service.is_author(proposal, lookup, amina.person.id)
+    signatures: list[Any] = await Cosignature.filter(proposal=proposal).values_list(
+        "signer_tag", flat=True
+    )
+    assert len(signatures) == 1
+    assert service.person_tag(lookup, "cosign", proposal.id, bao.person.id) not in signatures

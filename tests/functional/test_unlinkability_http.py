@@ -103,7 +103,9 @@ async def test_voting_over_http_links_nobody(
             # A fresh segment, so that what is read holds only what was written since (by
             # this test, when nothing else writes to the same PostgreSQL server meanwhile).
             await pg.execute("SELECT pg_switch_wal()")
-            first_segment = await pg.fetchval("SELECT pg_walfile_name(pg_current_wal_lsn())")
+            # The insert position is past the new segment's header (the write position can
+            # sit exactly on the boundary, which pg_walfile_name names the old segment by).
+            first_segment = await pg.fetchval("SELECT pg_walfile_name(pg_current_wal_insert_lsn())")
 
         # Every member ends with a ranking of their own, so each stored ballot can be told apart.
         rankings = random.sample(list(itertools.permutations(keys)), MEMBERS + REVISING)
@@ -178,6 +180,9 @@ async def test_voting_over_http_links_nobody(
         # After close: every final ballot counted once, stored in an order unrelated to voting.
         round_ = await advance_to(app, await Round.get(id=round_.id), Phase.CLOSED)
         assert round_.tally["ballots_counted"] == MEMBERS
+        # Nor can the whole host any more: the round's keys and its tag key are gone.
+        assert not (settings.key_directory / "rounds" / round_id).exists()
+        assert not (settings.key_directory / "tags" / round_id).exists()
         stored_query = (
             "SELECT content FROM anonymity_clear_ballot WHERE round_id = $1 ORDER BY ctid"
             if backend == "postgres"

@@ -20,7 +20,7 @@ from proposals import service
 from proposals.models import Kind, Method, Phase, Purpose, Round, Voters
 from tests.common.forms import csrf_token
 from tests.common.people import another_client, make_person, sign_in, signed_in_client
-from tests.common.rounds import RECEIPT, add_proposal, advance_to, round_with, spec
+from tests.common.rounds import RECEIPT, add_proposal, advance_to, round_with, spec, tag_key
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -286,7 +286,7 @@ async def test_an_election_gives_the_role_to_the_member_elected(app, client):
     await service.submit_proposal(
         round_,
         service.ProposalText("Carmen", "I will listen.", [], []),
-        app.state.account_secrets.lookup_key,
+        tag_key(app, round_),
         carmen.person.id,
         Kind.CANDIDATE,
     )
