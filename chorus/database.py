@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
 from tortoise import connections
 from tortoise.backends.base.client import TransactionalDBClient
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
 from tortoise.migrations.executor import MigrationExecutor
 
@@ -26,7 +28,7 @@ class DatabaseNotMigrated(RuntimeError):
 
 def tortoise_config(settings: Settings) -> dict[str, Any]:
     return {
-        "connections": {"default": connection_url(settings.database_url)},
+        "connections": {"default": connection_settings(settings.database_url)},
         "apps": {
             label: {
                 "models": [f"{package}.models"],
@@ -38,6 +40,22 @@ def tortoise_config(settings: Settings) -> dict[str, Any]:
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+async def _roll_back_only(connection: asyncpg.Connection) -> None:
+    """What a connection going back to the pool needs: asyncpg has already rolled back any
+    open transaction. Its default also resets session settings, advisory locks and
+    listeners, which Chorus never uses: one statement fewer per request."""
+
+
+def connection_settings(url: str) -> str | dict[str, Any]:
+    """How Tortoise connects: SQLite by URL; PostgreSQL by its parts, with the pool's reset."""
+    url = connection_url(url)
+    if not url.startswith("asyncpg://"):
+        return url
+    expanded: dict[str, Any] = expand_db_url(url)
+    expanded["credentials"]["reset"] = _roll_back_only
+    return expanded
 
 
 def connection_url(url: str) -> str:
