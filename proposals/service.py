@@ -9,7 +9,8 @@ lead acting at the same moment move it once. Ballots go to `anonymity/` and
 come back, at close, only as shuffled contents to count.
 
 Who may vote is governance's business: the domain asks an `Electorate` how
-many people hold a role and to tell them results are out.
+many people hold a role, to tell them when voting opens and when results are
+out, and to give an elected member their role.
 """
 
 from __future__ import annotations
@@ -221,8 +222,7 @@ async def open_round(
         )
         if teller_passphrase is not None:
             assert key_directory is not None, "teller mode needs the key directory"
-            counts = [False, True] if spec.voters == Voters.ADVISORY_ALLIES else [False]
-            for advisory in counts:
+            for advisory in counts(round_):
                 await ballots.open_round(
                     key_directory,
                     anonymity_id(round_, advisory=advisory),
@@ -301,12 +301,15 @@ def phase_ends(round_: Round) -> datetime | None:
     }.get(round_.phase)
 
 
-def advisory_id(round_: Round) -> str:
-    return f"{round_.id}-advisory"
+def counts(round_: Round) -> list[bool]:
+    """The anonymous counts a round keeps: the members' (False), and the allies' advice
+    (True) when the round asks for it."""
+    return [False, True] if round_.voters == Voters.ADVISORY_ALLIES else [False]
 
 
 def anonymity_id(round_: Round, *, advisory: bool = False) -> str:
-    return advisory_id(round_) if advisory else str(round_.id)
+    """The id of one of the round's counts in anonymity/."""
+    return f"{round_.id}-advisory" if advisory else str(round_.id)
 
 
 def on_ballot(proposal: Proposal, cosignatures: int, needed: int) -> bool:
@@ -365,12 +368,11 @@ async def _start_voting(round_: Round, key_directory: Path, electorate: Electora
         for proposal in listed:
             await Proposal.filter(id=proposal.id).update(ballot_key=str(position[str(proposal.id)]))
         if not round_.teller_mode:  # in teller mode its keys were made when it opened
-            await ballots.open_round(
-                key_directory, anonymity_id(round_), allows_revision=round_.allows_revision
-            )
-            if round_.voters == Voters.ADVISORY_ALLIES:
+            for advisory in counts(round_):
                 await ballots.open_round(
-                    key_directory, advisory_id(round_), allows_revision=round_.allows_revision
+                    key_directory,
+                    anonymity_id(round_, advisory=advisory),
+                    allows_revision=round_.allows_revision,
                 )
         await _tell_voters(round_, electorate, "voting", f"/rounds/{round_.id}")
     round_.phase = Phase.VOTING
@@ -444,18 +446,17 @@ async def close(
     closing_from = Phase.COUNTING if round_.teller_mode else Phase.VOTING
     if round_.phase != closing_from:
         raise WrongPhase(round_.phase)
-    options = [p.ballot_key for p in await ballot_options(round_)]
+    options = await ballot_keys(round_)
+    tallies: dict[bool, dict[str, Any]] = {}
     try:
-        closed = await ballots.close_round(key_directory, anonymity_id(round_), teller_passphrase)
-        results = count(round_, closed.contents, options)
-        advisory = None
-        if round_.voters == Voters.ADVISORY_ALLIES:
-            closed_advisory = await ballots.close_round(
-                key_directory, advisory_id(round_), teller_passphrase
+        for advisory_count in counts(round_):
+            closed = await ballots.close_round(
+                key_directory, anonymity_id(round_, advisory=advisory_count), teller_passphrase
             )
-            advisory = count(round_, closed_advisory.contents, options)
+            tallies[advisory_count] = count(round_, closed.contents, options)
     except TellerPassphraseNeeded:
         raise WrongTellerPassphrase from None
+    results, advisory = tallies[False], tallies.get(True)
     async with in_transaction():
         moved = await Round.filter(id=round_.id, phase=closing_from).update(
             phase=Phase.CLOSED, tally=results, advisory_tally=advisory
@@ -472,9 +473,8 @@ async def close(
 
 
 async def _tell_voters(round_: Round, electorate: Electorate, news: str, link: str) -> None:
-    await electorate.notify(VOTER_ROLE, news, link)
-    if round_.voters == Voters.ADVISORY_ALLIES:
-        await electorate.notify(ADVISORY_ROLE, news, link)
+    for advisory in counts(round_):
+        await electorate.notify(ADVISORY_ROLE if advisory else VOTER_ROLE, news, link)
 
 
 async def advance_due_rounds(
