@@ -12,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
+from tortoise import connections
 
 from chorus.database import migrate, postgres_url
 from chorus.settings import Settings
@@ -69,6 +70,26 @@ async def local_data_directory(pg: Any) -> Path:
 
 
 XLP_LONG_HEADER = 0x0002  # xlp_info: the first page of a segment has a longer header
+
+
+async def fresh_wal_segment(pg: Any) -> str:
+    """Start a new WAL segment and name it, so that what `wal_since` reads from it holds
+    only what was written afterwards (when nothing else writes to the same server)."""
+    await pg.execute("SELECT pg_switch_wal()")
+    # The insert position is past the new segment's header; the write position can sit
+    # exactly on the boundary, which pg_walfile_name names the old segment by.
+    name: str = await pg.fetchval("SELECT pg_walfile_name(pg_current_wal_insert_lsn())")
+    return name
+
+
+async def transaction_ids(*tables: str) -> set[str]:
+    """The xmin (id of the writing transaction) of every row of these tables."""
+    found: set[str] = set()
+    connection = connections.get("default")
+    for table in tables:
+        _, rows = await connection.execute_query(f"SELECT xmin::text AS x FROM {table}")
+        found |= {row["x"] for row in rows}
+    return found
 
 
 async def wal_since(pg: Any, directory: Path, first: str) -> tuple[bytes, bytes]:

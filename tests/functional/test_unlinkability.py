@@ -32,7 +32,12 @@ from governance.invites import create_invite
 from governance.models import Role
 from governance.sessions import start_session
 from tests.common.dumps import logged_chorus, long_values, read_files, rows_of
-from tests.common.postgres import local_data_directory, wal_since
+from tests.common.postgres import (
+    fresh_wal_segment,
+    local_data_directory,
+    transaction_ids,
+    wal_since,
+)
 
 MEMBERS = 30
 CONTENT_MODELS: list[type[Model]] = [SealedBallot, ReceiptHash, ClearBallot, CountedReceipt]
@@ -77,7 +82,7 @@ async def test_nothing_links_a_member_to_a_ballot(
         if backend == "postgres":
             pg = await asyncpg.connect(postgres_url(url, "postgresql"))
             wal_directory = await local_data_directory(pg)
-            first_segment = await pg.fetchval("SELECT pg_walfile_name(pg_current_wal_lsn())")
+            first_segment = await fresh_wal_segment(pg)
         order = list(range(MEMBERS))
         random.shuffle(order)
         contents = {index: f"choice {secrets.token_hex(6)}".encode() for index in order}
@@ -117,23 +122,18 @@ async def test_nothing_links_a_member_to_a_ballot(
             assert not kinds & {fields.DatetimeField, fields.DateField, fields.TimeField}, model
 
         if backend == "postgres":
-            connection = connections.get("default")
-            person_xmins: set[str] = set()
-            for table in (
+            person_xmins = await transaction_ids(
                 "governance_person",
                 "governance_session",
                 "governance_role_grant",
                 "governance_recovery_code",
                 "governance_invite",
                 "anonymity_marker",
-            ):
-                _, rows = await connection.execute_query(f"SELECT xmin::text AS x FROM {table}")
-                person_xmins |= {row["x"] for row in rows}
-            _, rows = await connection.execute_query(
-                "SELECT xmin::text AS x FROM anonymity_sealed_ballot "
-                "UNION SELECT xmin::text FROM anonymity_receipt_hash"
             )
-            assert {row["x"] for row in rows} & person_xmins == set()
+            content_xmins = await transaction_ids(
+                "anonymity_sealed_ballot", "anonymity_receipt_hash"
+            )
+            assert content_xmins & person_xmins == set()
             # The write-ahead log of the whole open round: what a copy of pg_wal would give.
             try:
                 raw, joined_pages = await wal_since(pg, wal_directory, first_segment)

@@ -31,7 +31,12 @@ from proposals.models import Method, Phase, Round
 from tests.common.dumps import logged_chorus, long_values, read_files, rows_of
 from tests.common.forms import csrf_token
 from tests.common.people import make_person, sign_in
-from tests.common.postgres import local_data_directory, wal_since
+from tests.common.postgres import (
+    fresh_wal_segment,
+    local_data_directory,
+    transaction_ids,
+    wal_since,
+)
 from tests.common.rounds import RECEIPT, add_proposal, advance_to, spec
 from tests.conftest import BASE_URL
 
@@ -100,12 +105,7 @@ async def test_voting_over_http_links_nobody(
         if backend == "postgres":
             pg = await asyncpg.connect(postgres_url(url, "postgresql"))
             wal_directory = await local_data_directory(pg)
-            # A fresh segment, so that what is read holds only what was written since (by
-            # this test, when nothing else writes to the same PostgreSQL server meanwhile).
-            await pg.execute("SELECT pg_switch_wal()")
-            # The insert position is past the new segment's header (the write position can
-            # sit exactly on the boundary, which pg_walfile_name names the old segment by).
-            first_segment = await pg.fetchval("SELECT pg_walfile_name(pg_current_wal_insert_lsn())")
+            first_segment = await fresh_wal_segment(pg)
 
         # Every member ends with a ranking of their own, so each stored ballot can be told apart.
         rankings = random.sample(list(itertools.permutations(keys)), MEMBERS + REVISING)
@@ -148,18 +148,13 @@ async def test_voting_over_http_links_nobody(
         ]
 
         if backend == "postgres":
-            connection = connections.get("default")
-            _, rows = await connection.execute_query(
-                "SELECT xmin::text AS x FROM governance_session "
-                "UNION SELECT xmin::text FROM governance_person "
-                "UNION SELECT xmin::text FROM anonymity_marker"
+            person_xmins = await transaction_ids(
+                "governance_session", "governance_person", "anonymity_marker"
             )
-            person_xmins = {row["x"] for row in rows}
-            _, rows = await connection.execute_query(
-                "SELECT xmin::text AS x FROM anonymity_sealed_ballot "
-                "UNION SELECT xmin::text FROM anonymity_receipt_hash"
+            content_xmins = await transaction_ids(
+                "anonymity_sealed_ballot", "anonymity_receipt_hash"
             )
-            assert {row["x"] for row in rows} & person_xmins == set()
+            assert content_xmins & person_xmins == set()
             try:
                 raw, pages = await wal_since(pg, wal_directory, first_segment)
             finally:
