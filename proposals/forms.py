@@ -43,7 +43,7 @@ from starlette.datastructures import FormData
 from chorus.i18n import N_, _, gettext
 from chorus.text import FieldErrors, text
 from proposals.models import Method, Purpose, Voters
-from proposals.names import GRADE_COUNT, GRADE_NAMES
+from proposals.names import ELECTABLE, GRADE_COUNT, GRADE_NAMES
 from proposals.tags import FORMS_OF_TRAFFICKING, OPPRESSION_CATEGORIES
 from proposals.tally import (
     ApprovalBallot,
@@ -62,7 +62,6 @@ from proposals.tally import (
 )
 
 __all__ = [
-    "ELECTS",
     "Ballot",
     "BallotInput",
     "FieldErrors",
@@ -77,9 +76,6 @@ __all__ = [
     "review_lines",
     "text",
 ]
-
-# The roles an election can fill (role names as governance knows them).
-ELECTS = ("lead", "committee")
 
 # Characters of a field kept to show it again, however long it was (the error says the limit).
 _KEEP = 20_000
@@ -233,7 +229,7 @@ def read_round(form: FormData, today: date, *, petition: bool) -> tuple[RoundInp
         errors["purpose"] = _("Choose what this round is for.")
     elects = ""
     if purpose == Purpose.ELECTION:
-        if entered["elects"] in ELECTS:
+        if entered["elects"] in ELECTABLE:
             elects = entered["elects"]
         else:
             errors["elects"] = _("Choose the role people will elect someone to.")

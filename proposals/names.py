@@ -42,3 +42,9 @@ GRADE_NAMES = (
     N_("Excellent"),
 )
 GRADE_COUNT = len(GRADE_NAMES)
+
+# Roles an election can fill, by governance's names for them.
+ELECTABLE = {
+    "lead": N_("Lead"),
+    "committee": N_("Complaints committee"),
+}

@@ -16,6 +16,7 @@ from chorus.state import key_directory
 from proposals import service, tags
 from proposals.models import Phase, Proposal, Round
 from proposals.names import (
+    ELECTABLE,
     METHOD_NAMES,
     PHASE_NAMES,
     PURPOSE_NAMES,
@@ -23,8 +24,6 @@ from proposals.names import (
 )
 
 MEMBER, ALLY, LEAD, COMMITTEE = "member", "ally", "lead", "committee"
-# Roles that can be elected, as governance names them.
-ELECTABLE = {LEAD: N_("Lead"), COMMITTEE: N_("Complaints committee")}
 
 DONE = {
     "opened": N_("The round is open. Members can now send proposals."),

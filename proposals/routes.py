@@ -21,6 +21,7 @@ from chorus.state import key_directory, lookup_key
 from proposals import forms, service
 from proposals.models import Contest, Method, Phase, Proposal, Purpose, Round, Voters
 from proposals.names import (
+    ELECTABLE,
     METHOD_NAMES,
     PHASE_NAMES,
     PURPOSE_NAMES,
@@ -29,7 +30,6 @@ from proposals.names import (
 from proposals.pages import (
     COMMITTEE,
     DONE,
-    ELECTABLE,
     LEAD,
     MEMBER,
     electorate,
