@@ -34,6 +34,7 @@ from governance.accounts import Secrets
 from governance.models import ROLE_NAMES
 from proposals import ballot_routes, proposal_routes, results_routes
 from proposals import jobs as proposals_jobs
+from proposals import pages as proposal_pages
 from proposals import routes as round_routes
 from proposals.service import Electorate
 
@@ -108,7 +109,7 @@ def create_app(settings: Settings) -> Chorus:
             Middleware(
                 SessionMiddleware,
                 cookie_key=cookie_key,
-                quiet_paths=ballot_routes.QUIET_PATHS,
+                quiet_paths=proposal_pages.QUIET_PATHS,
             ),
             Middleware(CSRFMiddleware, key=renderer.csrf_key, refuse=forbidden),
         ],

@@ -3,7 +3,6 @@ anonymity/ and shows the ballot receipt once (never in an address)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -29,14 +28,6 @@ from proposals.pages import (
     round_words,
 )
 from proposals.routes import round_page_answer
-
-# Where a person votes, proposes, signs or co-signs: the shell writes nothing about their
-# session there (chorus.sessions), so no row about them is written just before one of
-# these, in an order a copy of the database could line up.
-QUIET_PATHS = re.compile(
-    r"^/(rounds/[^/]+/(ballot|ballot/confirm|propose|sign)"
-    r"|proposals/[^/]+/(cosign|edit|withdraw|contest))$"
-)
 
 
 async def ballot_context(request: Request, person: CurrentPerson, round_: Round) -> dict[str, Any]:
