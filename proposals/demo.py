@@ -14,7 +14,7 @@ from pathlib import Path
 from argon2 import Parameters
 
 from proposals import service
-from proposals.forms import encode_ballot
+from proposals.forms import Ballot, encode_ballot
 from proposals.models import Kind, Method, Phase, Purpose, Round, Voters
 
 # Printed by `chorus demo`, so that anyone trying the demo can count as a teller.
@@ -74,6 +74,13 @@ async def seed_demo_rounds(
     async def move(round_: Round, phase: Phase) -> None:
         while round_.phase != phase:
             await service.advance(round_, key_directory, electorate)
+
+    async def vote(round_: Round, pseudonym: str, ballot: Ballot) -> None:
+        voter = people[pseudonym]
+        content = encode_ballot(round_.method, ballot)
+        await service.cast(
+            round_, voter.roles, voter.person_id, voter.personal_key, content, key_directory
+        )
 
     async def in_the_past(round_: Round) -> None:
         """The demo votes first, then dates the round as if its phases were over."""
@@ -153,15 +160,7 @@ async def seed_demo_rounds(
         "Esi": [housing],
     }
     for pseudonym, ranking in rankings.items():
-        voter = people[pseudonym]
-        await service.cast(
-            first,
-            voter.roles,
-            voter.person_id,
-            voter.personal_key,
-            encode_ballot(Method.SCHULZE, tuple(ranking)),
-            key_directory,
-        )
+        await vote(first, pseudonym, tuple(ranking))
     await in_the_past(first)
     await move(first, Phase.CLOSED)
 
@@ -176,15 +175,7 @@ async def seed_demo_rounds(
     await move(counted_by_tellers, Phase.VOTING)
     (centre,) = await service.ballot_options(counted_by_tellers)
     for pseudonym in ("Amina", "Bao", "Carmen"):
-        voter = people[pseudonym]
-        await service.cast(
-            counted_by_tellers,
-            voter.roles,
-            voter.person_id,
-            voter.personal_key,
-            encode_ballot(Method.APPROVAL, frozenset({centre.ballot_key})),
-            key_directory,
-        )
+        await vote(counted_by_tellers, pseudonym, frozenset({centre.ballot_key}))
     await in_the_past(counted_by_tellers)
     await move(counted_by_tellers, Phase.COUNTING)
 
