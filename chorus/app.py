@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import AsyncIterator
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Lifespan
 from tortoise.contrib.starlette import RegisterTortoise
 
 from anonymity.retention import retention_job
@@ -22,9 +23,11 @@ from chorus.errors import EXCEPTION_HANDLERS, forbidden
 from chorus.i18n import Catalogs
 from chorus.jobs import PeriodicJob, job_runner, shell_jobs
 from chorus.keys import load_keys
-from chorus.middleware import LanguageMiddleware, SecurityHeadersMiddleware
+from chorus.memo import Memo
+from chorus.middleware import ChangesMiddleware, LanguageMiddleware, SecurityHeadersMiddleware
 from chorus.ratelimit import RateLimiter
 from chorus.rendering import Renderer, StaticAssets
+from chorus.routing import IndexedRouter
 from chorus.sessions import SessionMiddleware
 from chorus.settings import Settings
 from governance import charter_routes, electorate, inbox_routes, lead_routes
@@ -69,6 +72,10 @@ def all_jobs(settings: Settings) -> list[PeriodicJob]:
 
 
 class Chorus(Starlette):
+    def __init__(self, routes: list[BaseRoute], lifespan: Lifespan[Chorus], **options: Any) -> None:
+        super().__init__(routes=routes, lifespan=lifespan, **options)
+        self.router = IndexedRouter(routes, lifespan=lifespan)
+
     def build_middleware_stack(self) -> ASGIApp:
         # Outside Starlette's error middleware, so that 500 pages get the headers too.
         return SecurityHeadersMiddleware(super().build_middleware_stack())
@@ -78,11 +85,13 @@ def create_app(settings: Settings) -> Chorus:
     """Build a complete Chorus. Refuses (with a message saying what to do) without its keys."""
     keys = load_keys(settings.key_directory, settings.key_values)
     catalogs = Catalogs(settings.languages, settings.default_language)
+    memo = Memo(settings.memo_seconds)
     renderer = Renderer(
         catalogs,
         StaticAssets(),
         csrf_key=derive_key(keys.app_secret, "csrf"),
         exit_url=settings.exit_url,
+        memo=memo,
     )
     renderer.templates.env.globals.update(
         min_length=settings.passphrase_min_length, role_names=ROLE_NAMES
@@ -104,11 +113,13 @@ def create_app(settings: Settings) -> Chorus:
     app = Chorus(
         routes=all_routes(),
         middleware=[
+            Middleware(ChangesMiddleware),
             Middleware(GzipMiddleware, minimum_size=500),
             Middleware(LanguageMiddleware, catalogs=catalogs),
             Middleware(
                 SessionMiddleware,
                 cookie_key=cookie_key,
+                memo=memo,
                 quiet_paths=proposal_pages.QUIET_PATHS,
             ),
             Middleware(CSRFMiddleware, key=renderer.csrf_key, refuse=forbidden),
@@ -121,6 +132,7 @@ def create_app(settings: Settings) -> Chorus:
     app.state.renderer = renderer
     app.state.jobs = jobs
     app.state.cookie_key = cookie_key
+    app.state.memo = memo
     app.state.rate_limiter = RateLimiter(settings.rate_limit_storage)
     app.state.account_secrets = Secrets(
         lookup_key=derive_key(keys.lookup_secret, "lookup"),

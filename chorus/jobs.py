@@ -18,6 +18,7 @@ from typing import Protocol
 import procrastinate
 from procrastinate.psycopg_connector import PsycopgConnector
 
+from chorus import memo
 from chorus.database import postgres_url
 from chorus.models import JobBeat
 from chorus.settings import Settings
@@ -101,6 +102,8 @@ async def run_safely(job: PeriodicJob) -> None:
     except Exception:
         # Type and place only: a job's error message might carry content.
         logger.exception("scheduled job %s failed", job.name)
+    finally:
+        memo.changed()  # a job may have moved a round on or ended sessions
 
 
 def build_queue(settings: Settings, jobs: Sequence[PeriodicJob]) -> procrastinate.App:

@@ -6,6 +6,7 @@ from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from chorus import memo
 from chorus.i18n import LANGUAGE_COOKIE, Catalogs, use_language
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -64,6 +65,30 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class ChangesMiddleware:
+    """Every request but a GET or HEAD may have changed something: the memos of this
+    process forget what they hold (chorus.memo) as its answer starts, when its work is
+    done and before anyone has seen the answer, and again when it ends."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_after_change(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                memo.changed()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_after_change)
+        finally:
+            memo.changed()
 
 
 class LanguageMiddleware:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Hashable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from chorus import i18n
 from chorus.compression import SplicedPage, gzip_bytes
 from chorus.csrf import binding_of, issue_token
 from chorus.i18n import Catalogs
+from chorus.memo import Memo, generation
 from chorus.resources import static_directory, templates_directory
 from chorus.text import plain_text_html
 
@@ -75,6 +77,13 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
+@dataclass(frozen=True)
+class RolesOnly:
+    """Who a page shared between people is for: their roles, and nothing of who they are."""
+
+    roles: frozenset[str]
+
+
 class Renderer:
     def __init__(
         self,
@@ -82,12 +91,14 @@ class Renderer:
         assets: StaticAssets,
         csrf_key: bytes,
         exit_url: str,
+        memo: Memo,
         directory: Path | None = None,
     ) -> None:
         self.catalogs = catalogs
         self.assets = assets
         self.csrf_key = csrf_key
         self.exit_url = exit_url
+        self.memo = memo
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(directory or templates_directory()),
             extensions=["jinja2.ext.i18n"],
@@ -106,7 +117,9 @@ class Renderer:
         self.templates = Jinja2Blocks(env=env)
         self._shared: dict[tuple[str, object, str], SplicedPage] = {}
 
-    def page_context(self, request: Request, csrf_token: str | None = None) -> dict[str, Any]:
+    def page_context(
+        self, request: Request, csrf_token: str | None = None, person: object = None
+    ) -> dict[str, Any]:
         code = request.scope.get("state", {}).get("language", self.catalogs.default)
         language = self.catalogs.languages[code]
         return {
@@ -117,7 +130,7 @@ class Renderer:
             "csrf_token": csrf_token or issue_token(self.csrf_key, binding_of(request.scope)),
             "exit_url": self.exit_url,
             "current_path": request.url.path,
-            "person": request.scope.get("state", {}).get("person"),
+            "person": person or request.scope.get("state", {}).get("person"),
         }
 
     def render(
@@ -161,6 +174,45 @@ class Renderer:
             if len(self._shared) >= SHARED_PAGES:
                 self._shared.clear()  # bounded: odd paths (404s) cannot fill the memory
             page = self._shared[key] = SplicedPage(html, TOKEN_SLOT)
+        return self._spliced(request, page, status_code, headers)
+
+    async def render_remembered(
+        self,
+        request: Request,
+        name: str,
+        key: Hashable,
+        context: Callable[[], Awaitable[Mapping[str, Any]]],
+    ) -> Response:
+        """A page read from the database that is the same for everyone with the same roles
+        but for its CSRF token (a ballot, a round's results): read and rendered once, then
+        reused from the app's memo (chorus.memo) by everyone who asks within its lifetime,
+        with a fresh token spliced in.
+
+        `key` says what else the page depends on (the round; whether this person has
+        voted). The template sees the person's roles only, never who they are, so
+        nothing of one person can reach another's page."""
+        state = request.scope.get("state", {})
+        person = state.get("person")
+        shared_person = RolesOnly(frozenset(person.roles)) if person is not None else None
+        memo_key = ("page", name, state.get("language"), request.scope["path"], shared_person, key)
+        page: SplicedPage | None = self.memo.get(memo_key)
+        if page is None:
+            began = generation()
+            values = await context()
+            page_context = self.page_context(request, TOKEN_SLOT, shared_person)
+            html = self.templates.get_template(name).render(page_context | dict(values))
+            page = SplicedPage(html, TOKEN_SLOT)
+            self.memo.put(memo_key, page, began)
+        return self._spliced(request, page, 200, None)
+
+    def _spliced(
+        self,
+        request: Request,
+        page: SplicedPage,
+        status_code: int,
+        headers: Mapping[str, str] | None,
+    ) -> Response:
+        """`page` with a fresh CSRF token, gzipped if the browser takes it."""
         token = issue_token(self.csrf_key, binding_of(request.scope))
         response_headers = dict(headers or {})
         if "gzip" in request.headers.get("accept-encoding", ""):
@@ -180,6 +232,18 @@ def render(
     """Render a page with the app's renderer: what every route calls."""
     renderer: Renderer = request.app.state.renderer
     return renderer.render(request, name, context, **options)
+
+
+async def render_remembered(
+    request: Request,
+    name: str,
+    key: Hashable,
+    context: Callable[[], Awaitable[Mapping[str, Any]]],
+) -> Response:
+    """A page shared by everyone with the same roles, with the app's renderer (see
+    Renderer.render_remembered)."""
+    renderer: Renderer = request.app.state.renderer
+    return await renderer.render_remembered(request, name, key, context)
 
 
 def done_message(request: Request, messages: Mapping[str, str]) -> str:

@@ -9,19 +9,23 @@ copy of the database nor the key directory alone can recover it.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from nacl.exceptions import CryptoError
 from nacl.secret import SecretBox
+from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from governance.models import Person, Role
-from governance.sessions import ID_BYTES, hash_id, resume_session
+from chorus.memo import Memo, generation
+from governance.models import Person, Role, Session
+from governance.sessions import ID_BYTES, IDLE, hash_id, resume_session, round_up
 
 COOKIE = "__Host-session"
 
@@ -30,11 +34,22 @@ COOKIE = "__Host-session"
 class CurrentPerson:
     person: Person
     roles: frozenset[Role]
-    personal_key: bytes
     session_id: bytes
+    sealed_key: bytes = field(repr=False)  # the personal key, as the cookie holds it
+    cookie_key: bytes = field(repr=False)
 
     def has(self, *roles: Role | str) -> bool:
         return bool(self.roles & set(roles))
+
+    @functools.cached_property
+    def personal_key(self) -> bytes:
+        """Opened only for the actions that need it; most pages do not. The session id
+        alone proves the session (only its hash is stored), so a cookie whose key part
+        was tampered with is refused here, where the key is needed."""
+        try:
+            return bytes(_box(self.cookie_key, self.session_id).decrypt(self.sealed_key))
+        except CryptoError:
+            raise HTTPException(403) from None
 
 
 def _box(cookie_key: bytes, session_id: bytes) -> SecretBox:
@@ -46,15 +61,16 @@ def encode_cookie(cookie_key: bytes, session_id: bytes, personal_key: bytes) -> 
     return base64.urlsafe_b64encode(session_id + bytes(sealed)).decode().rstrip("=")
 
 
-def decode_cookie(cookie_key: bytes, value: str) -> tuple[bytes, bytes] | None:
+def split_cookie(value: str) -> tuple[bytes, bytes] | None:
+    """The session id and the sealed personal key; None if the cookie is not one of ours."""
     try:
         data = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
-        session_id, sealed = data[:ID_BYTES], data[ID_BYTES:]
-        if len(session_id) != ID_BYTES:
-            return None
-        return session_id, bytes(_box(cookie_key, session_id).decrypt(sealed))
-    except (ValueError, CryptoError):
+    except ValueError:
         return None
+    session_id, sealed = data[:ID_BYTES], data[ID_BYTES:]
+    if len(session_id) != ID_BYTES or not sealed:
+        return None
+    return session_id, sealed
 
 
 def set_session_cookie(
@@ -80,16 +96,49 @@ def current_person(connection: HTTPConnection) -> CurrentPerson | None:
     return found if isinstance(found, CurrentPerson) else None
 
 
+@dataclass(frozen=True)
+class KnownSession:
+    """A live session as last read from the database (kept in the app's memo)."""
+
+    person: Person
+    roles: frozenset[Role]
+    idle_expires_at: datetime
+    expires_at: datetime
+
+    @classmethod
+    def of(cls, session: Session) -> KnownSession:
+        return cls(
+            session.person,
+            frozenset(grant.role for grant in session.person.roles),
+            session.idle_expires_at,
+            session.expires_at,
+        )
+
+    def still_live(self, now: datetime, *, extend: bool) -> bool:
+        """Live at `now`, with nothing to write: its idle time needs no extending."""
+        if now >= self.idle_expires_at or now >= self.expires_at:
+            return False
+        return not extend or min(round_up(now + IDLE), self.expires_at) == self.idle_expires_at
+
+
 class SessionMiddleware:
     """Finds the signed-in person. On `quiet_paths` (casting a ballot) the session's idle
     time is not extended: no row about a person is written seconds before a ballot's,
-    which a copy of the database could otherwise line up (DESIGN, anonymity)."""
+    which a copy of the database could otherwise line up (DESIGN, anonymity).
+
+    A session read from the database is reused from `memo` (chorus.memo) while it is
+    live and its idle time needs no writing; ending a session forgets it at once."""
 
     def __init__(
-        self, app: ASGIApp, cookie_key: bytes, quiet_paths: re.Pattern[str] | None = None
+        self,
+        app: ASGIApp,
+        cookie_key: bytes,
+        memo: Memo,
+        quiet_paths: re.Pattern[str] | None = None,
     ) -> None:
         self.app = app
         self.cookie_key = cookie_key
+        self.memo = memo
         self.quiet_paths = quiet_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -97,18 +146,34 @@ class SessionMiddleware:
             await self.app(scope, receive, send)
             return
         value = HTTPConnection(scope).cookies.get(COOKIE)
-        decoded = decode_cookie(self.cookie_key, value) if value else None
-        if decoded is not None:
-            session_id, personal_key = decoded
-            quiet = self.quiet_paths is not None and self.quiet_paths.match(scope["path"])
-            session = await resume_session(session_id, extend=not quiet)
-            if session is not None:
+        split = split_cookie(value) if value else None
+        if split is not None:
+            session_id, sealed_key = split
+            binding = hash_id(session_id)
+            known = await self._known(session_id, binding, scope["path"])
+            if known is not None:
                 state = scope.setdefault("state", {})
                 state["person"] = CurrentPerson(
-                    person=session.person,
-                    roles=frozenset(grant.role for grant in session.person.roles),
-                    personal_key=personal_key,
+                    person=known.person,
+                    roles=known.roles,
                     session_id=session_id,
+                    sealed_key=sealed_key,
+                    cookie_key=self.cookie_key,
                 )
-                state["csrf_binding"] = hash_id(session_id).encode()
+                state["csrf_binding"] = binding.encode()
         await self.app(scope, receive, send)
+
+    async def _known(self, session_id: bytes, binding: str, path: str) -> KnownSession | None:
+        extend = self.quiet_paths is None or not self.quiet_paths.match(path)
+        now = datetime.now(UTC)
+        key = ("session", binding)
+        known: KnownSession | None = self.memo.get(key)
+        if known is not None and known.still_live(now, extend=extend):
+            return known
+        began = generation()
+        session = await resume_session(session_id, now, extend=extend)
+        if session is None:
+            return None
+        known = KnownSession.of(session)
+        self.memo.put(key, known, began)
+        return known

@@ -42,6 +42,9 @@ class Settings:
     # Stored content stays readable for this many months after the end of the calendar
     # month (UTC) it was written in; then its key is destroyed (anonymity/retention.py).
     retention_months: int = 24
+    # How long this process may reuse what it read for a page (chorus/memo.py): a change
+    # made by another process is seen within this time. 0 reads everything every time.
+    memo_seconds: float = 1.0
 
     @property
     def uses_postgres(self) -> bool:
@@ -70,6 +73,11 @@ class Settings:
             raise SettingsError(
                 f"CHORUS_RETENTION_MONTHS must be 0 or more months, not {retention_months}"
             )
+        memo_seconds = float(env.get("CHORUS_MEMO_SECONDS", defaults.memo_seconds))
+        if not 0 <= memo_seconds <= 60:
+            raise SettingsError(
+                f"CHORUS_MEMO_SECONDS must be from 0 to 60 seconds, not {memo_seconds}"
+            )
         return cls(
             database_url=env.get("CHORUS_DATABASE_URL", defaults.database_url),
             key_directory=Path(env.get("CHORUS_KEY_DIRECTORY", str(defaults.key_directory))),
@@ -83,6 +91,7 @@ class Settings:
                 env.get("CHORUS_PASSPHRASE_MIN_LENGTH", defaults.passphrase_min_length)
             ),
             retention_months=retention_months,
+            memo_seconds=memo_seconds,
         )
 
 

@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
+from chorus import memo
 from governance.models import Person, Session
 
 IDLE = timedelta(minutes=30)
@@ -69,10 +70,13 @@ async def resume_session(
 
 async def end_session(session_id: bytes) -> None:
     await Session.filter(id_hash=hash_id(session_id)).delete()
+    memo.changed()  # refused from the next request on, a GET (quick exit) included
 
 
 async def end_all_sessions(person: Person) -> int:
-    return await Session.filter(person=person).delete()
+    ended = await Session.filter(person=person).delete()
+    memo.changed()
+    return ended
 
 
 async def purge_expired_sessions(now: datetime | None = None) -> int:

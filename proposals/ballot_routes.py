@@ -12,7 +12,8 @@ from starlette.routing import Route
 
 from chorus.auth import signed_in
 from chorus.i18n import _
-from chorus.rendering import render
+from chorus.memo import memo_of
+from chorus.rendering import render, render_remembered
 from chorus.sessions import CurrentPerson
 from chorus.state import key_directory
 from proposals import forms, service
@@ -24,56 +25,68 @@ from proposals.pages import (
     ALLY,
     MEMBER,
     phase_message,
+    remembered_round,
     round_of,
     round_words,
 )
 from proposals.routes import round_page_answer
 
 
-async def ballot_context(request: Request, person: CurrentPerson, round_: Round) -> dict[str, Any]:
+async def ballot_context(
+    request: Request, person: CurrentPerson, round_: Round, has_voted: bool | None = None
+) -> dict[str, Any]:
     options = await service.ballot_options(round_)
-    return round_words(round_) | {
+    if has_voted is None:
+        has_voted = await voted(request, person, round_)
+    context = round_words(round_) | {
         "options": options,
         "labels": {p.ballot_key: p.title for p in options},
         # Each label once, not once per option (a ballot of 10 options has 100 of them).
         "ranks": [(rank, _("Rank %(rank)s", rank=rank)) for rank in range(1, len(options) + 1)],
         "grades": [(index, _(name)) for index, name in enumerate(GRADE_NAMES)],
         "advisory": service.is_advisory(round_, person.roles) is True,
-        "has_voted": await service.has_voted(
-            round_, person.roles, person.person.id, key_directory(request)
-        ),
+        "has_voted": has_voted,
         "values": {},
         "errors": {},
     }
+    if has_voted and not round_.allows_revision:
+        context["error"] = _("You have voted in this round. This round does not allow changes.")
+    return context
+
+
+async def voted(request: Request, person: CurrentPerson, round_: Round) -> bool:
+    return await service.has_voted(round_, person.roles, person.person.id, key_directory(request))
+
+
+async def _refusal(request: Request, person: CurrentPerson, round_: Round) -> Response | None:
+    """Why this person may not vote in this round now, as the round's page; None if they may."""
+    if service.is_advisory(round_, person.roles) is None:
+        raise HTTPException(403)
+    if round_.phase == Phase.VOTING:
+        return None
+    message = (
+        phase_message(service.WrongPhase(round_.phase))
+        if round_.phase in (Phase.COUNTING, Phase.CLOSED)
+        else _("Voting has not started yet. It starts when co-signing ends.")
+    )
+    return await round_page_answer(request, person, round_, error=message, status_code=409)
 
 
 async def _ballot_guard(request: Request, person: CurrentPerson) -> tuple[Round, Response | None]:
     round_ = await round_of(request)
-    if service.is_advisory(round_, person.roles) is None:
-        raise HTTPException(403)
-    if round_.phase != Phase.VOTING:
-        message = (
-            phase_message(service.WrongPhase(round_.phase))
-            if round_.phase in (Phase.COUNTING, Phase.CLOSED)
-            else _("Voting has not started yet. It starts when co-signing ends.")
-        )
-        return round_, await round_page_answer(
-            request, person, round_, error=message, status_code=409
-        )
-    return round_, None
+    return round_, await _refusal(request, person, round_)
 
 
 @signed_in(MEMBER, ALLY)
 async def ballot(request: Request, person: CurrentPerson) -> Response:
     """The ballot (GET), and its review step (POST): nothing is stored until confirm."""
+    if request.method == "GET":
+        return await ballot_page(request, person)
     round_, refused = await _ballot_guard(request, person)
     if refused:
         return refused
     context = await ballot_context(request, person, round_)
-    if context["has_voted"] and not round_.allows_revision:
-        context["error"] = _("You have voted in this round. This round does not allow changes.")
-        return render(request, "proposals/ballot.html", context, status_code=200)
-    if request.method == "GET":
+    if "error" in context:  # voted, and the round allows no changes
         return render(request, "proposals/ballot.html", context)
     form = await request.form()
     keys = [p.ballot_key for p in context["options"]]
@@ -92,6 +105,25 @@ async def ballot(request: Request, person: CurrentPerson) -> Response:
             "entered": entered,
             "lines": forms.review_lines(round_.method, entered.ballot, context["labels"]),
         },
+    )
+
+
+async def ballot_page(request: Request, person: CurrentPerson) -> Response:
+    """The empty ballot: the same for everyone with the same roles who has (or has not)
+    voted, so it is read and rendered once and reused for a moment (chorus.memo)."""
+    round_ = await remembered_round(request)
+    refused = await _refusal(request, person, round_)
+    if refused:
+        return refused
+    has_voted = await memo_of(request).get_or_read(
+        ("voted", round_.id, person.person.id, person.roles),
+        lambda: voted(request, person, round_),
+    )
+    return await render_remembered(
+        request,
+        "proposals/ballot.html",
+        (round_.id, has_voted),
+        lambda: ballot_context(request, person, round_, has_voted),
     )
 
 
@@ -124,9 +156,8 @@ async def ballot_confirm(request: Request, person: CurrentPerson) -> Response:
         except service.BallotTooLong:
             errors = {"ballot": _("This ballot is too long to store. Choose fewer options.")}
         except service.AlreadyVoted:
-            message = _("You have voted in this round. This round does not allow changes.")
-            context = await ballot_context(request, person, round_)
-            context |= {"values": entered.entered, "error": message}
+            context = await ballot_context(request, person, round_, has_voted=True)
+            context |= {"values": entered.entered}
             return render(request, "proposals/ballot.html", context, status_code=409)
         else:
             advisory = service.is_advisory(round_, person.roles) is True

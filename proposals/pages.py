@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from chorus.i18n import N_, _, current_language
+from chorus.memo import memo_of
 from chorus.state import key_directory
 from proposals import service, tags
 from proposals.models import Phase, Proposal, Round
@@ -70,6 +71,13 @@ async def round_of(request: Request) -> Round:
     if found is None:
         raise HTTPException(404)
     return found
+
+
+async def remembered_round(request: Request) -> Round:
+    """The round of a page that only reads it, reused from the app's memo (chorus.memo)."""
+    return await memo_of(request).get_or_read(
+        ("round", _uuid(request, "round_id")), lambda: round_of(request)
+    )
 
 
 async def proposal_of(request: Request) -> tuple[Proposal, Round]:

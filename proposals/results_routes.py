@@ -12,11 +12,12 @@ from starlette.routing import Route
 
 from chorus.auth import signed_in
 from chorus.i18n import _
-from chorus.rendering import render
+from chorus.rendering import render, render_remembered
 from chorus.sessions import CurrentPerson
 from proposals import forms, results, service
 from proposals.models import Method, Phase, Round
 from proposals.pages import (
+    remembered_round,
     round_of,
     round_words,
 )
@@ -63,23 +64,24 @@ def results_view(data: dict[str, Any], labels: dict[str, str], k: int) -> dict[s
 
 @signed_in()
 async def results_page(request: Request, person: CurrentPerson) -> Response:
-    round_ = await round_of(request)
+    round_ = await remembered_round(request)
     if round_.phase != Phase.CLOSED or round_.tally is None:
         # Nothing of the count exists before close, for anybody.
         return render(request, "proposals/results_pending.html", round_words(round_))
-    return await _results_page(request, person, round_)
+    # The same for everyone: read and rendered once, reused for a moment (chorus.memo).
+    return await render_remembered(
+        request, "proposals/results.html", round_.id, lambda: results_context(request, round_)
+    )
 
 
-async def _results_page(
+async def results_context(
     request: Request,
-    person: CurrentPerson,
     round_: Round,
     *,
     receipt: str = "",
     receipt_counted: bool | None = None,
     errors: dict[str, str] | None = None,
-    status_code: int = 200,
-) -> Response:
+) -> dict[str, Any]:
     labels = await _labels(round_)
     k: int = await request.app.state.results_threshold()
     main = results_view(round_.tally, labels, k)
@@ -87,27 +89,21 @@ async def _results_page(
     # Blank ballots took part too: turnout counts them.
     counted = round_.tally["ballots_counted"] + round_.tally["abstentions"]
     turnout = round(100 * counted / round_.eligible_voters) if round_.eligible_voters else None
-    return render(
-        request,
-        "proposals/results.html",
-        round_words(round_)
-        | {
-            "main": main,
-            "advisory_view": advisory,
-            "k": k,
-            "suppression_note": results.suppression_note(k),
-            "tie_rule": results.tie_rule_text(round_.method),
-            "turnout": turnout,
-            "counted": counted,
-            "receipts": await service.receipts(round_),
-            "advisory_receipts": await service.receipts(round_, advisory=True) if advisory else [],
-            "receipt": receipt,
-            "receipt_counted": receipt_counted,
-            "errors": errors or {},
-            "labels": labels,
-        },
-        status_code=status_code,
-    )
+    return round_words(round_) | {
+        "main": main,
+        "advisory_view": advisory,
+        "k": k,
+        "suppression_note": results.suppression_note(k),
+        "tie_rule": results.tie_rule_text(round_.method),
+        "turnout": turnout,
+        "counted": counted,
+        "receipts": await service.receipts(round_),
+        "advisory_receipts": await service.receipts(round_, advisory=True) if advisory else [],
+        "receipt": receipt,
+        "receipt_counted": receipt_counted,
+        "errors": errors or {},
+        "labels": labels,
+    }
 
 
 @signed_in()
@@ -117,15 +113,12 @@ async def results_check(request: Request, person: CurrentPerson) -> Response:
     form = await request.form()
     receipt = forms.text(form, "receipt", 200).strip()
     if not receipt:
-        return await _results_page(
-            request,
-            person,
-            round_,
-            errors={"receipt": _("Enter your ballot receipt, as it was shown to you.")},
-            status_code=400,
-        )
+        errors = {"receipt": _("Enter your ballot receipt, as it was shown to you.")}
+        context = await results_context(request, round_, errors=errors)
+        return render(request, "proposals/results.html", context, status_code=400)
     counted = await service.receipt_was_counted(round_, receipt)
-    return await _results_page(request, person, round_, receipt=receipt, receipt_counted=counted)
+    context = await results_context(request, round_, receipt=receipt, receipt_counted=counted)
+    return render(request, "proposals/results.html", context)
 
 
 async def _download(request: Request, kind: str) -> Response:

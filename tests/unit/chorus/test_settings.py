@@ -40,3 +40,12 @@ def test_retention_is_read_in_months_and_never_negative():
     assert Settings.from_environ({"CHORUS_RETENTION_MONTHS": "0"}).retention_months == 0
     with pytest.raises(SettingsError, match="CHORUS_RETENTION_MONTHS"):
         Settings.from_environ({"CHORUS_RETENTION_MONTHS": "-1"})
+
+
+def test_the_memo_lifetime_is_read_in_seconds_within_bounds():
+    assert Settings.from_environ({}).memo_seconds == 1.0
+    assert Settings.from_environ({"CHORUS_MEMO_SECONDS": "0"}).memo_seconds == 0
+    assert Settings.from_environ({"CHORUS_MEMO_SECONDS": "2.5"}).memo_seconds == 2.5
+    for wrong in ("-1", "61"):
+        with pytest.raises(SettingsError, match="CHORUS_MEMO_SECONDS"):
+            Settings.from_environ({"CHORUS_MEMO_SECONDS": wrong})

@@ -1,0 +1,70 @@
+import asyncio
+
+from chorus import memo
+from chorus.jobs import PeriodicJob, run_safely
+from chorus.memo import Memo
+
+
+async def test_a_value_is_kept_for_its_lifetime_only():
+    kept = Memo(lifetime=0.05)
+    kept.put("round", "read", memo.generation())
+    assert kept.get("round") == "read"
+    await asyncio.sleep(0.06)
+    assert kept.get("round") is None
+
+
+def test_any_change_in_this_process_forgets_everything():
+    kept = Memo(lifetime=60)
+    kept.put("round", "read", memo.generation())
+    kept.put("session", "read", memo.generation())
+    memo.changed()
+    assert kept.get("round") is None and kept.get("session") is None
+
+
+def test_a_value_read_while_something_changed_is_not_kept():
+    kept = Memo(lifetime=60)
+    began = memo.generation()
+    memo.changed()  # written while the value was being read
+    kept.put("round", "stale", began)
+    assert kept.get("round") is None
+
+
+def test_a_lifetime_of_zero_keeps_nothing():
+    kept = Memo(lifetime=0)
+    kept.put("round", "read", memo.generation())
+    assert kept.get("round") is None
+
+
+def test_it_starts_again_empty_rather_than_grow_past_its_size():
+    kept = Memo(lifetime=60, size=3)
+    for key in range(3):
+        kept.put(key, key, memo.generation())
+    kept.put("one more", 1, memo.generation())
+    assert [kept.get(key) for key in range(3)] == [None, None, None]
+    assert kept.get("one more") == 1
+
+
+async def test_get_or_read_reads_once_while_the_value_is_kept():
+    kept, reads = Memo(lifetime=60), []
+
+    async def read() -> str:
+        reads.append(1)
+        return "round"
+
+    assert await kept.get_or_read("key", read) == "round"
+    assert await kept.get_or_read("key", read) == "round"
+    assert len(reads) == 1
+    memo.changed()
+    await kept.get_or_read("key", read)
+    assert len(reads) == 2
+
+
+async def test_every_job_run_forgets_everything_even_when_it_fails():
+    kept = Memo(lifetime=60)
+
+    async def moves_rounds_on() -> None:
+        raise RuntimeError("half done")
+
+    kept.put("round", "voting", memo.generation())
+    await run_safely(PeriodicJob("rounds", 60, moves_rounds_on))
+    assert kept.get("round") is None
