@@ -215,12 +215,13 @@ async def rate(
     state: dict[str, Any],
     requests: int,
     path: str = "/",
-    headers: Sequence[Header] = (),
+    visitors: Sequence[Sequence[Header]] = ((),),
 ) -> float:
-    """Requests per second over `requests` requests in a row; every answer must be a 200."""
+    """Requests per second over `requests` requests in a row, the visitors taking turns (each
+    with their own headers: a session cookie, say); every answer must be a 200."""
     start = time.perf_counter()
-    for _ in range(requests):
-        answer = await get(app, state, path, headers)
+    for number in range(requests):
+        answer = await get(app, state, path, visitors[number % len(visitors)])
         if answer.status != 200:
             raise RuntimeError(f"the page answered {answer.status}")
     return requests / (time.perf_counter() - start)
@@ -231,11 +232,11 @@ class Contender:
     app: ASGIApp
     state: dict[str, Any]
     path: str = "/"
-    headers: Sequence[Header] = ()
+    visitors: Sequence[Sequence[Header]] = ((),)
     rates: list[float] = field(default_factory=list)
 
     async def run(self, requests: int) -> float:
-        return await rate(self.app, self.state, requests, self.path, self.headers)
+        return await rate(self.app, self.state, requests, self.path, self.visitors)
 
 
 @dataclass
@@ -284,22 +285,23 @@ async def compare(
     rounds: int,
     warmup: int,
     path: str = "/",
-    headers: Sequence[Header] = (),
+    visitors: Sequence[Sequence[Header]] = ((),),
 ) -> Result:
     """A page of the running Chorus next to a bare app serving its HTML, taking turns.
 
-    Both get `headers` (a session cookie, say) on top of REQUEST_HEADERS.
+    Both get the same visitors' headers (session cookies, say) on top of REQUEST_HEADERS,
+    the visitors taking turns.
     """
-    page = await get(chorus, chorus_state, path, headers)
+    page = await get(chorus, chorus_state, path, visitors[0])
     html = page.html
     token = csrf_token_in(html)
     bare = bare_app(template_like(html, token), token)
     bare_state: dict[str, Any] = {}
-    bare_page = await get(bare, bare_state, "/", headers)
+    bare_page = await get(bare, bare_state, "/", visitors[0])
 
     contenders = [
-        Contender(chorus, chorus_state, path, headers),
-        Contender(bare, bare_state, "/", headers),
+        Contender(chorus, chorus_state, path, visitors),
+        Contender(bare, bare_state, "/", visitors),
     ]
     for contender in contenders:
         await contender.run(warmup)

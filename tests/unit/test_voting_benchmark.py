@@ -47,9 +47,11 @@ async def test_the_ballot_and_results_pages_are_compared_with_bare_pages_on_sqli
         assert result.chorus_rate > 0 and result.bare_rate > 0
         assert result.chorus_bytes > 1000
         assert abs(result.chorus_bytes - result.bare_bytes) <= 8
+    assert run.ballot_unremembered > 0 and run.results_unremembered > 0
     lines = voting.report(voting.Measured(casting=None, pages=run))
     assert lines[0].startswith("casting on PostgreSQL: skipped")
     assert sum(line.endswith(("→ PASS", "→ FAIL")) for line in lines) == 2
+    assert sum("with the memo off (CHORUS_MEMO_SECONDS=0)" in line for line in lines) == 2
     assert lines[-1] in ("result: PASS", "result: FAIL")
 
 
