@@ -9,6 +9,7 @@ copy of the database nor the key directory alone can recover it.
 from __future__ import annotations
 
 import base64
+import copy
 import functools
 import hashlib
 import hmac
@@ -154,7 +155,8 @@ class SessionMiddleware:
             if known is not None:
                 state = scope.setdefault("state", {})
                 state["person"] = CurrentPerson(
-                    person=known.person,
+                    # A copy of its own: what one request changes, no other sees.
+                    person=copy.copy(known.person),
                     roles=known.roles,
                     session_id=session_id,
                     sealed_key=sealed_key,
