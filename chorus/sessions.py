@@ -107,13 +107,8 @@ class KnownSession:
     expires_at: datetime
 
     @classmethod
-    def of(cls, session: Session) -> KnownSession:
-        return cls(
-            session.person,
-            frozenset(grant.role for grant in session.person.roles),
-            session.idle_expires_at,
-            session.expires_at,
-        )
+    def of(cls, session: Session, roles: frozenset[Role]) -> KnownSession:
+        return cls(session.person, roles, session.idle_expires_at, session.expires_at)
 
     def still_live(self, now: datetime, *, extend: bool) -> bool:
         """Live at `now`, with nothing to write: its idle time needs no extending."""
@@ -173,9 +168,9 @@ class SessionMiddleware:
         if known is not None and known.still_live(now, extend=extend):
             return known
         began = generation()
-        session = await resume_session(session_id, now, extend=extend)
-        if session is None:
+        resumed = await resume_session(session_id, now, extend=extend)
+        if resumed is None:
             return None
-        known = KnownSession.of(session)
+        known = KnownSession.of(*resumed)
         self.memo.put(key, known, began)
         return known

@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from chorus import memo
-from governance.models import Person, Session
+from governance.models import Person, Role, RoleGrant, Session
 
 IDLE = timedelta(minutes=30)
 ABSOLUTE = timedelta(hours=12)
@@ -44,17 +45,12 @@ async def start_session(person: Person, now: datetime | None = None) -> bytes:
 
 async def resume_session(
     session_id: bytes, now: datetime | None = None, *, extend: bool = True
-) -> Session | None:
-    """The live session for this id, its idle time extended (unless `extend` is False);
-    None (and gone) if it ended."""
+) -> tuple[Session, frozenset[Role]] | None:
+    """The live session for this id and its person's roles, its idle time extended (unless
+    `extend` is False); None (and gone) if it ended."""
     now = now or datetime.now(UTC)
-    # The person comes in the same query (a join); their roles in one more.
-    session = (
-        await Session.filter(id_hash=hash_id(session_id))
-        .select_related("person")
-        .prefetch_related("person__roles")
-        .first()
-    )
+    # The person comes in the same query (a join); their roles in one more, a plain one.
+    session = await Session.filter(id_hash=hash_id(session_id)).select_related("person").first()
     if session is None:
         return None
     if session.idle_expires_at <= now or session.expires_at <= now:
@@ -65,7 +61,10 @@ async def resume_session(
         # Written at most once per 10 minutes of activity.
         session.idle_expires_at = extended
         await session.save(update_fields=["idle_expires_at"])
-    return session
+    roles: list[Any] = await RoleGrant.filter(person_id=session.person.id).values_list(
+        "role", flat=True
+    )
+    return session, frozenset(Role(role) for role in roles)
 
 
 async def end_session(session_id: bytes) -> None:

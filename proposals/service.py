@@ -387,14 +387,31 @@ async def cosignature_counts(round_: Round) -> dict[uuid.UUID, int]:
     return {proposal_id: int(signed) for proposal_id, signed in rows}
 
 
+# A ballot is fixed from the moment voting starts: the same transaction sets the phase and
+# the ballot positions, and nothing on a ballot can be edited, withdrawn or hidden after.
+# So its option ids, once read, are kept in this process (a few strings per round).
+_FIXED_BALLOTS: dict[uuid.UUID, list[str]] = {}
+_FIXED_BALLOTS_KEPT = 1024
+BALLOT_FIXED = (Phase.VOTING, Phase.COUNTING, Phase.CLOSED)
+
+
 async def ballot_keys(round_: Round) -> list[str]:
     """The option ids on the ballot (what a ballot may name), in ballot order."""
+    fixed = round_.phase in BALLOT_FIXED
+    known = _FIXED_BALLOTS.get(round_.id) if fixed else None
+    if known is not None:
+        return known
     keys: list[Any] = (
         await Proposal.filter(round=round_)
         .exclude(ballot_key="")
         .values_list("ballot_key", flat=True)
     )
-    return sorted((str(key) for key in keys), key=int)
+    ordered = sorted((str(key) for key in keys), key=int)
+    if fixed:
+        if len(_FIXED_BALLOTS) >= _FIXED_BALLOTS_KEPT:
+            _FIXED_BALLOTS.clear()
+        _FIXED_BALLOTS[round_.id] = ordered
+    return ordered
 
 
 async def ballot_options(round_: Round) -> list[Proposal]:
