@@ -9,6 +9,7 @@ Content-Encoding (precompressed static files) pass through untouched.
 
 from __future__ import annotations
 
+import re
 import struct
 import zlib
 
@@ -115,29 +116,38 @@ def _stored_block(data: bytes) -> bytes:
 
 
 class SplicedPage:
-    """A page that differs between requests only where `slot` stands (a CSRF token).
+    """A page that differs between requests only where its slots stand (a CSRF token, a
+    ballot receipt).
 
-    The fixed parts are deflated once; each request adds the fresh value as a
-    stored block between them and a gzip trailer computed over the whole page,
+    The fixed parts are deflated once; each request adds the fresh values as
+    stored blocks between them and a gzip trailer computed over the whole page,
     so a compressed response costs a CRC instead of a compression.
     """
 
-    def __init__(self, html: str, slot: str) -> None:
-        self.parts = [part.encode() for part in html.split(slot)]
+    def __init__(self, html: str, *slots: str) -> None:
+        pieces = re.split("(" + "|".join(map(re.escape, slots)) + ")", html)
+        self.parts = [piece.encode() for piece in pieces[0::2]]
+        self.gaps = [slots.index(slot) for slot in pieces[1::2]]  # the slot of each gap
         self.deflated = [_deflate_open(part) for part in self.parts]
 
-    def plain(self, value: str) -> bytes:
-        return value.encode().join(self.parts)
+    def plain(self, *values: str) -> bytes:
+        """The page with `values` in its slots, in the order the slots were given."""
+        fillers = [value.encode() for value in values]
+        pieces = [self.parts[0]]
+        for gap, part in zip(self.gaps, self.parts[1:], strict=True):
+            pieces += [fillers[gap], part]
+        return b"".join(pieces)
 
-    def gzipped(self, value: str) -> bytes:
-        filler = value.encode()
-        stored = _stored_block(filler)
+    def gzipped(self, *values: str) -> bytes:
+        """The same, gzipped."""
+        fillers = [value.encode() for value in values]
+        stored = [_stored_block(filler) for filler in fillers]
         pieces = [GZIP_HEADER, self.deflated[0]]
         crc = zlib.crc32(self.parts[0])
         size = len(self.parts[0])
-        for part, deflated in zip(self.parts[1:], self.deflated[1:], strict=True):
-            pieces += [stored, deflated]
-            crc = zlib.crc32(part, zlib.crc32(filler, crc))
-            size += len(filler) + len(part)
+        for gap, part, deflated in zip(self.gaps, self.parts[1:], self.deflated[1:], strict=True):
+            pieces += [stored[gap], deflated]
+            crc = zlib.crc32(part, zlib.crc32(fillers[gap], crc))
+            size += len(fillers[gap]) + len(part)
         pieces += [_FINAL_BLOCK, struct.pack("<II", crc, size & 0xFFFFFFFF)]
         return b"".join(pieces)

@@ -17,6 +17,7 @@ import hmac
 import secrets
 import time
 from collections.abc import Awaitable, Callable
+from urllib.parse import parse_qsl
 
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
@@ -114,7 +115,7 @@ class CSRFMiddleware:
             if not same_origin(headers):
                 raise CSRFError
             body = await _read_body(request)
-            token = headers.get(HEADER) or await _form_token(request)
+            token = headers.get(HEADER) or await _form_token(request, body)
             if not token or not token_is_valid(self.key, token, binding_of(scope)):
                 raise CSRFError
         except CSRFError:
@@ -131,9 +132,15 @@ async def _read_body(request: Request) -> bytes:
     return await request.body()
 
 
-async def _form_token(request: Request) -> str | None:
+async def _form_token(request: Request, body: bytes) -> str | None:
     content_type = request.headers.get("content-type", "")
-    if not content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        # Read as Starlette reads it (the last value of a field wins), without its
+        # streaming parser: the body is already here, and only the token is wanted.
+        pairs = parse_qsl(body.decode("latin-1"), keep_blank_values=True)
+        tokens = [value for name, value in pairs if name == FIELD]
+        return tokens[-1] if tokens else None
+    if not content_type.startswith("multipart/form-data"):
         return None
     try:
         form = await request.form()

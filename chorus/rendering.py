@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-from collections.abc import Awaitable, Callable, Hashable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2_fragments.starlette import Jinja2Blocks
+from markupsafe import escape
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
@@ -31,7 +32,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 COMPRESSED_SUFFIXES = {".css", ".js", ".svg"}
 # Stands for the CSRF token in pages rendered once for every visitor.
 TOKEN_SLOT = "\x00csrf-token\x00"  # noqa: S105 (a placeholder, replaced on every request)
-SHARED_PAGES = 512
+KEPT_PAGES = 512
 
 
 class StaticAssets:
@@ -115,7 +116,7 @@ class Renderer:
         env.globals["static"] = assets.url
         env.filters["plain_text"] = plain_text_html
         self.templates = Jinja2Blocks(env=env)
-        self._shared: dict[tuple[str, object, str], SplicedPage] = {}
+        self._kept: dict[Hashable, SplicedPage] = {}
 
     def page_context(
         self, request: Request, csrf_token: str | None = None, person: object = None
@@ -146,7 +147,7 @@ class Renderer:
         wants_fragment = block is not None and request.headers.get("hx-request") == "true"
         state = request.scope.get("state", {})
         if not context and not wants_fragment and state.get("person") is None:
-            return self._render_shared(request, name, status_code, headers)
+            return self.render_kept(request, name, status_code=status_code, headers=headers)
         full = self.page_context(request) | dict(context or {})
         return self.templates.TemplateResponse(
             request,
@@ -157,24 +158,44 @@ class Renderer:
             block_name=block if wants_fragment else None,
         )
 
-    def _render_shared(
-        self, request: Request, name: str, status_code: int, headers: Mapping[str, str] | None
+    def render_kept(
+        self,
+        request: Request,
+        name: str,
+        values: Mapping[str, Hashable] | None = None,
+        slots: Mapping[str, str] | None = None,
+        *,
+        status_code: int = 200,
+        headers: Mapping[str, str] | None = None,
     ) -> Response:
-        """A page that is the same for every visitor but for its CSRF token: rendered once.
+        """A page made only of plain `values` (strings, numbers, yes or no), the language
+        and the person's roles: rendered and compressed once and kept, since nothing else
+        can change it. This request's own values (a ballot receipt: `slots`, shown as
+        text) and a fresh CSRF token are spliced in (chorus.compression.SplicedPage).
 
-        Keyed by template, language and path; rendered and compressed once, with a
-        fresh token spliced in on every request (see chorus.compression.SplicedPage).
-        """
-        key = (name, request.scope.get("state", {}).get("language"), request.scope["path"])
-        page = self._shared.get(key)
+        The template sees the person's roles only, never who they are."""
+        state = request.scope.get("state", {})
+        person = state.get("person")
+        shared_person = RolesOnly(frozenset(person.roles)) if person is not None else None
+        values, names = dict(values or {}), sorted(slots or {})
+        key = (
+            name,
+            state.get("language"),
+            request.scope["path"],
+            shared_person,
+            tuple(sorted(values.items())),
+            tuple(names),
+        )
+        page = self._kept.get(key)
         if page is None:
-            html = self.templates.get_template(name).render(
-                self.page_context(request, csrf_token=TOKEN_SLOT)
-            )
-            if len(self._shared) >= SHARED_PAGES:
-                self._shared.clear()  # bounded: odd paths (404s) cannot fill the memory
-            page = self._shared[key] = SplicedPage(html, TOKEN_SLOT)
-        return self._spliced(request, page, status_code, headers)
+            placeholders = {slot: f"\x00{slot}\x00" for slot in names}
+            context = self.page_context(request, TOKEN_SLOT, shared_person) | values
+            html = self.templates.get_template(name).render(context | placeholders)
+            if len(self._kept) >= KEPT_PAGES:
+                self._kept.clear()  # bounded: odd paths (404s) cannot fill the memory
+            page = self._kept[key] = SplicedPage(html, TOKEN_SLOT, *placeholders.values())
+        own = [str(escape((slots or {})[slot])) for slot in names]
+        return self._spliced(request, page, status_code, headers, own)
 
     async def render_remembered(
         self,
@@ -211,15 +232,17 @@ class Renderer:
         page: SplicedPage,
         status_code: int,
         headers: Mapping[str, str] | None,
+        own: Sequence[str] = (),
     ) -> Response:
-        """`page` with a fresh CSRF token, gzipped if the browser takes it."""
+        """`page` with a fresh CSRF token (and `own` values in its other slots), gzipped if
+        the browser takes it."""
         token = issue_token(self.csrf_key, binding_of(request.scope))
         response_headers = dict(headers or {})
         if "gzip" in request.headers.get("accept-encoding", ""):
             response_headers |= {"content-encoding": "gzip", "vary": "Accept-Encoding"}
-            body = page.gzipped(token)
+            body = page.gzipped(token, *own)
         else:
-            body = page.plain(token)
+            body = page.plain(token, *own)
         return HTMLResponse(body, status_code=status_code, headers=response_headers)
 
 
@@ -232,6 +255,17 @@ def render(
     """Render a page with the app's renderer: what every route calls."""
     renderer: Renderer = request.app.state.renderer
     return renderer.render(request, name, context, **options)
+
+
+def render_kept(
+    request: Request,
+    name: str,
+    values: Mapping[str, Hashable],
+    slots: Mapping[str, str] | None = None,
+) -> Response:
+    """A page made only of plain values, with the app's renderer (see Renderer.render_kept)."""
+    renderer: Renderer = request.app.state.renderer
+    return renderer.render_kept(request, name, values, slots)
 
 
 async def render_remembered(

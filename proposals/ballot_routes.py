@@ -13,7 +13,7 @@ from starlette.routing import Route
 from chorus.auth import signed_in
 from chorus.i18n import _
 from chorus.memo import memo_of
-from chorus.rendering import render, render_remembered
+from chorus.rendering import render, render_kept, render_remembered
 from chorus.sessions import CurrentPerson
 from chorus.state import key_directory
 from proposals import forms, service
@@ -28,6 +28,7 @@ from proposals.pages import (
     remembered_round,
     round_of,
     round_words,
+    shown_day,
 )
 from proposals.routes import round_page_answer
 
@@ -160,11 +161,17 @@ async def ballot_confirm(request: Request, person: CurrentPerson) -> Response:
             context |= {"values": entered.entered}
             return render(request, "proposals/ballot.html", context, status_code=409)
         else:
-            advisory = service.is_advisory(round_, person.roles) is True
-            return render(
+            # The same page for everyone but for the receipt, so it is rendered once.
+            return render_kept(
                 request,
                 "proposals/ballot_cast.html",
-                round_words(round_) | {"cast": cast, "advisory": advisory},
+                {
+                    "round_id": str(round_.id),
+                    "voting_day": shown_day(round_.voting_ends),
+                    "revised": cast.revised,
+                    "has_receipt": cast.receipt is not None,
+                },
+                {"receipt": cast.receipt or ""},
             )
     context = await ballot_context(request, person, round_)
     context |= {"values": entered.entered, "errors": errors}

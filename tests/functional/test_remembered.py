@@ -14,7 +14,7 @@ from governance.models import Role, Session
 from proposals.models import Phase, Round
 from tests.common.forms import csrf_token
 from tests.common.people import signed_in_client
-from tests.common.rounds import advance_to, round_with
+from tests.common.rounds import RECEIPT, advance_to, round_with
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -123,3 +123,21 @@ async def test_a_change_made_by_another_process_shows_within_the_memo_lifetime(a
     await asyncio.sleep(app.state.settings.memo_seconds + 0.05)
 
     assert (await member.get(ballot)).status_code == 303
+
+
+async def test_a_page_rendered_once_for_everyone_shows_each_voter_only_their_receipt(app, client):
+    _, ballot, choice = await ballot_of(app, client)
+    receipts = []
+    for name in ("Mo", "Ny"):
+        browser, _ = await signed_in_client(app, client, name)
+        page = await browser.get(ballot)
+        review = await browser.post(ballot, data={"csrf_token": csrf_token(page), "choice": choice})
+        cast = await browser.post(
+            f"{ballot}/confirm", data={"csrf_token": csrf_token(review), "choice": choice}
+        )
+        found = RECEIPT.search(cast.text)
+        assert cast.status_code == 200 and found
+        receipts.append((found.group(1), cast.text))
+    (first, first_page), (second, second_page) = receipts
+    assert first != second
+    assert second not in first_page and first not in second_page

@@ -23,6 +23,22 @@ def test_a_spliced_page_decompresses_to_the_page_with_the_value(parts, value):
     assert gzip.decompress(page.gzipped(value)) == expected
 
 
+OTHER = "\x00other\x00"
+
+
+@given(
+    st.lists(st.tuples(text, st.booleans()), min_size=1, max_size=6),
+    st.text(alphabet="ABCdef-_0189", max_size=80),
+    st.text(alphabet="XYZ 0123", max_size=40),
+)
+def test_each_slot_of_a_spliced_page_gets_its_own_value(pieces, value, other):
+    html = "".join(part + (SLOT if first else OTHER) for part, first in pieces)
+    page = SplicedPage(html, SLOT, OTHER)
+    expected = html.replace(SLOT, value).replace(OTHER, other).encode()
+    assert page.plain(value, other) == expected
+    assert gzip.decompress(page.gzipped(value, other)) == expected
+
+
 def test_gzip_itself_accepts_a_spliced_page(tmp_path: Path):
     page = SplicedPage(f"<p>{'a' * 5000}</p>{SLOT}<p>{'b' * 700}</p>{SLOT}", SLOT)
     archive = tmp_path / "page.gz"
