@@ -25,8 +25,8 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from chorus.memo import Memo, generation
-from governance.models import Person, Role, Session
-from governance.sessions import ID_BYTES, IDLE, hash_id, resume_session, round_up
+from governance.models import Person, Role
+from governance.sessions import ID_BYTES, LiveSession, hash_id, resume_session
 
 COOKIE = "__Host-session"
 
@@ -97,26 +97,6 @@ def current_person(connection: HTTPConnection) -> CurrentPerson | None:
     return found if isinstance(found, CurrentPerson) else None
 
 
-@dataclass(frozen=True)
-class KnownSession:
-    """A live session as last read from the database (kept in the app's memo)."""
-
-    person: Person
-    roles: frozenset[Role]
-    idle_expires_at: datetime
-    expires_at: datetime
-
-    @classmethod
-    def of(cls, session: Session, roles: frozenset[Role]) -> KnownSession:
-        return cls(session.person, roles, session.idle_expires_at, session.expires_at)
-
-    def still_live(self, now: datetime, *, extend: bool) -> bool:
-        """Live at `now`, with nothing to write: its idle time needs no extending."""
-        if now >= self.idle_expires_at or now >= self.expires_at:
-            return False
-        return not extend or min(round_up(now + IDLE), self.expires_at) == self.idle_expires_at
-
-
 class SessionMiddleware:
     """Finds the signed-in person. On `quiet_paths` (casting a ballot) the session's idle
     time is not extended: no row about a person is written seconds before a ballot's,
@@ -160,17 +140,15 @@ class SessionMiddleware:
                 state["csrf_binding"] = binding.encode()
         await self.app(scope, receive, send)
 
-    async def _known(self, session_id: bytes, binding: str, path: str) -> KnownSession | None:
+    async def _known(self, session_id: bytes, binding: str, path: str) -> LiveSession | None:
         extend = self.quiet_paths is None or not self.quiet_paths.match(path)
         now = datetime.now(UTC)
         key = ("session", binding)
-        known: KnownSession | None = self.memo.get(key)
+        known: LiveSession | None = self.memo.get(key)
         if known is not None and known.still_live(now, extend=extend):
             return known
         began = generation()
-        resumed = await resume_session(session_id, now, extend=extend)
-        if resumed is None:
-            return None
-        known = KnownSession.of(*resumed)
-        self.memo.put(key, known, began)
+        known = await resume_session(session_id, now, extend=extend)
+        if known is not None:
+            self.memo.put(key, known, began)
         return known
