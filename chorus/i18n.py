@@ -8,6 +8,7 @@ variable, so `gettext` works the same in templates, routes and services.
 from __future__ import annotations
 
 import contextvars
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,7 +69,8 @@ class Catalogs:
         return self._translations[code]
 
 
-def preferred_languages(header: str) -> list[str]:
+@functools.lru_cache(maxsize=256)  # a browser sends the same header on every request
+def preferred_languages(header: str) -> tuple[str, ...]:
     """Accept-Language tags, most wanted first (q=0 means "not this one")."""
     weighted = []
     for position, part in enumerate(header.split(",")):
@@ -86,7 +88,7 @@ def preferred_languages(header: str) -> list[str]:
                     quality = 0.0
         if quality > 0:
             weighted.append((-quality, position, tag))
-    return [tag for _, _, tag in sorted(weighted)]
+    return tuple(tag for _, _, tag in sorted(weighted))
 
 
 def use_language(catalogs: Catalogs, code: str) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import re
+
 from starlette.datastructures import Headers
-from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from chorus import memo
@@ -102,11 +104,25 @@ class LanguageMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        connection = HTTPConnection(scope)
         code = self.catalogs.negotiate(
-            connection.cookies.get(LANGUAGE_COOKIE),
+            cookie(scope, LANGUAGE_COOKIE),
             Headers(scope=scope).get("accept-language"),
         )
         scope.setdefault("state", {})["language"] = code
         use_language(self.catalogs, code)
         await self.app(scope, receive, send)
+
+
+def cookie(scope: Scope, name: str) -> str | None:
+    """One cookie of the request, read as Starlette reads cookies (the first Cookie header;
+    the last of two same names wins), without parsing all the others."""
+    for header, value in scope["headers"]:
+        if header == b"cookie":
+            found = _cookie_pattern(name).findall(value.decode("latin-1"))
+            return found[-1].strip() if found else None
+    return None
+
+
+@functools.cache
+def _cookie_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?:^|;)\s*{re.escape(name)}=([^;]*)")

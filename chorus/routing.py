@@ -2,42 +2,55 @@
 
 Starlette's router tries each route's pattern in order, so a page near the end of
 a long list pays for every pattern before it. This router first tries only the
-routes whose path begins with the request's first path segment (and any whose
-path begins with a parameter), in the same order: the same route wins. Whatever
-none of them takes (a 404, a slash to redirect, the lifespan) goes through
-Starlette's own search of every route.
+routes that could match a path of the request's shape (its first and last
+segments and how many there are), in the same order: the same route wins.
+Whatever none of them takes (a 404, a slash to redirect, the lifespan) goes
+through Starlette's own search of every route.
 """
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute, Match, Router
+from starlette.routing import BaseRoute, Match, Route, Router
 from starlette.types import Receive, Scope, Send
 
-ANY = "{"  # the index's entry for routes that begin with a parameter
+Shape = tuple[str, int, str]  # first segment, number of segments, last segment
+KEPT_SHAPES = 1024
 
 
-def first_segment(path: str) -> str:
-    segment = path.split("/", 2)[1] if path.startswith("/") else ANY
-    return ANY if "{" in segment else segment
+def shape_of(path: str) -> Shape:
+    segments = path.split("/")
+    return segments[1] if len(segments) > 1 else "", len(segments), segments[-1]
+
+
+def may_match(route: BaseRoute, shape: Shape) -> bool:
+    """False only when no path of this shape can match the route."""
+    if not isinstance(route, Route) or ":path}" in route.path:
+        return True  # mounts, hosts and paths of any length: always tried
+    first, count, last = shape
+    segments = route.path.split("/")
+
+    def fits(pattern: str, segment: str) -> bool:
+        return "{" in pattern or pattern == segment
+
+    return (
+        len(segments) == count
+        and (count < 2 or fits(segments[1], first))
+        and fits(segments[-1], last)
+    )
 
 
 class IndexedRouter(Router):
-    _index: dict[str, list[BaseRoute]] | None = None
+    _candidates: dict[Shape, list[BaseRoute]] | None = None
 
     def candidates(self, path: str) -> list[BaseRoute]:
         """The routes that may match `path`, in their order."""
-        if self._index is None:
-            segments = {first_segment(getattr(route, "path", "{")) for route in self.routes}
-            self._index = {
-                segment: [
-                    route
-                    for route in self.routes
-                    if first_segment(getattr(route, "path", "{")) in (segment, ANY)
-                ]
-                for segment in segments
-            }
-        segment = first_segment(path)
-        return self._index.get(segment) or self._index.get(ANY, [])
+        if self._candidates is None or len(self._candidates) >= KEPT_SHAPES:
+            self._candidates = {}  # bounded: a shape's last segment may be an id
+        shape = shape_of(path)
+        found = self._candidates.get(shape)
+        if found is None:
+            found = self._candidates[shape] = [r for r in self.routes if may_match(r, shape)]
+        return found
 
     async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":

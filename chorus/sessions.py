@@ -25,6 +25,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from chorus.memo import Memo, generation
+from chorus.middleware import cookie
 from governance.models import Person, Role
 from governance.sessions import ID_BYTES, LiveSession, hash_id, resume_session
 
@@ -121,7 +122,7 @@ class SessionMiddleware:
         if scope["type"] != "http" or scope["path"].startswith("/static/"):
             await self.app(scope, receive, send)
             return
-        value = HTTPConnection(scope).cookies.get(COOKIE)
+        value = cookie(scope, COOKIE)
         split = split_cookie(value) if value else None
         if split is not None:
             session_id, sealed_key = split
