@@ -113,7 +113,6 @@ def create_app(settings: Settings) -> Chorus:
     app = Chorus(
         routes=all_routes(),
         middleware=[
-            Middleware(ChangesMiddleware),
             Middleware(GzipMiddleware, minimum_size=500),
             Middleware(LanguageMiddleware, catalogs=catalogs),
             Middleware(
@@ -123,6 +122,7 @@ def create_app(settings: Settings) -> Chorus:
                 quiet_paths=proposal_pages.QUIET_PATHS,
             ),
             Middleware(CSRFMiddleware, key=renderer.csrf_key, refuse=forbidden),
+            Middleware(ChangesMiddleware),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,

@@ -8,7 +8,6 @@ variable, so `gettext` works the same in templates, routes and services.
 from __future__ import annotations
 
 import contextvars
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,8 +68,7 @@ class Catalogs:
         return self._translations[code]
 
 
-@functools.lru_cache(maxsize=256)  # a browser sends the same header on every request
-def preferred_languages(header: str) -> tuple[str, ...]:
+def preferred_languages(header: str) -> list[str]:
     """Accept-Language tags, most wanted first (q=0 means "not this one")."""
     weighted = []
     for position, part in enumerate(header.split(",")):
@@ -88,7 +86,7 @@ def preferred_languages(header: str) -> tuple[str, ...]:
                     quality = 0.0
         if quality > 0:
             weighted.append((-quality, position, tag))
-    return tuple(tag for _, _, tag in sorted(weighted))
+    return [tag for _, _, tag in sorted(weighted)]
 
 
 def use_language(catalogs: Catalogs, code: str) -> None:

@@ -18,6 +18,7 @@ read while something changed is stale on arrival and is not used again.
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar
 
@@ -26,12 +27,16 @@ from starlette.requests import HTTPConnection
 T = TypeVar("T")
 
 _generation = 0
+_memos: weakref.WeakSet[Memo] = weakref.WeakSet()
 
 
 def changed() -> None:
-    """Something was written: every memo in this process forgets what it holds."""
+    """Something was written: every memo in this process forgets what it holds, at once
+    (nothing read before stays in memory: who voted is gone as soon as a round closes)."""
     global _generation
     _generation += 1
+    for memo in list(_memos):
+        memo.clear()
 
 
 def generation() -> int:
@@ -42,12 +47,20 @@ class Memo:
     """Values by key, each kept for at most `lifetime` seconds and until `changed()`.
 
     Bounded: when `size` values are held, it starts again empty (odd keys cannot
-    fill the memory). A lifetime of 0 keeps nothing."""
+    fill the memory). Values past their lifetime are dropped as new ones come. A
+    lifetime of 0 keeps nothing."""
 
     def __init__(self, lifetime: float, size: int = 4096) -> None:
         self.lifetime = lifetime
         self.size = size
         self._values: dict[Hashable, tuple[int, float, Any]] = {}
+        _memos.add(self)
+
+    def clear(self) -> None:
+        self._values.clear()
+
+    def __len__(self) -> int:
+        return len(self._values)
 
     def get(self, key: Hashable) -> Any | None:
         found = self._values.get(key)
@@ -63,9 +76,17 @@ class Memo:
         """Keep `value`, read from the database since generation `read_in` began."""
         if self.lifetime <= 0 or read_in != _generation:
             return
+        now = time.monotonic()
+        # All values share one lifetime, so the oldest come first: drop those past it.
+        while self._values:
+            oldest = next(iter(self._values))
+            if self._values[oldest][1] > now:
+                break
+            del self._values[oldest]
         if len(self._values) >= self.size:
             self._values.clear()
-        self._values[key] = (read_in, time.monotonic() + self.lifetime, value)
+        self._values.pop(key, None)  # kept again: goes to the end, with the newest
+        self._values[key] = (read_in, now + self.lifetime, value)
 
     async def get_or_read(self, key: Hashable, read: Callable[[], Awaitable[T]]) -> T:
         """The value kept under `key`, else `read()`, kept for next time."""

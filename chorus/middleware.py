@@ -70,15 +70,16 @@ class SecurityHeadersMiddleware:
 
 
 class ChangesMiddleware:
-    """Every request but a GET or HEAD may have changed something: the memos of this
-    process forget what they hold (chorus.memo) as its answer starts, when its work is
-    done and before anyone has seen the answer, and again when it ends."""
+    """Every request but a GET, HEAD or OPTIONS that passed the CSRF check may have
+    changed something: the memos of this process forget what they hold (chorus.memo)
+    as its answer starts, when its work is done and before anyone has seen the answer,
+    and again when it ends. (Inside the CSRF check: refused requests change nothing.)"""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD"):
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
 
@@ -114,8 +115,9 @@ class LanguageMiddleware:
 
 
 def cookie(scope: Scope, name: str) -> str | None:
-    """One cookie of the request, read as Starlette reads cookies (the first Cookie header;
-    the last of two same names wins), without parsing all the others."""
+    """One cookie of the request, without parsing all the others: as Starlette reads the
+    cookies Chorus sets (the first Cookie header; the last of two same names wins), but
+    a quoted value stays quoted (Chorus never quotes one: such a cookie is not ours)."""
     for header, value in scope["headers"]:
         if header == b"cookie":
             found = _cookie_pattern(name).findall(value.decode("latin-1"))

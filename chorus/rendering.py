@@ -24,7 +24,7 @@ from chorus import i18n
 from chorus.compression import SplicedPage, gzip_bytes
 from chorus.csrf import binding_of, issue_token
 from chorus.i18n import Catalogs
-from chorus.memo import Memo, generation
+from chorus.memo import Memo
 from chorus.resources import static_directory, templates_directory
 from chorus.text import plain_text_html
 
@@ -203,6 +203,7 @@ class Renderer:
         name: str,
         key: Hashable,
         context: Callable[[], Awaitable[Mapping[str, Any]]],
+        since: int,
     ) -> Response:
         """A page read from the database that is the same for everyone with the same roles
         but for its CSRF token (a ballot, a round's results): read and rendered once, then
@@ -210,20 +211,20 @@ class Renderer:
         with a fresh token spliced in.
 
         `key` says what else the page depends on (the round; whether this person has
-        voted). The template sees the person's roles only, never who they are, so
-        nothing of one person can reach another's page."""
+        voted), `since` the memo generation (chorus.memo.generation) when the handler
+        began to read it. The template sees the person's roles only, never who they are,
+        so nothing of one person can reach another's page."""
         state = request.scope.get("state", {})
         person = state.get("person")
         shared_person = RolesOnly(frozenset(person.roles)) if person is not None else None
         memo_key = ("page", name, state.get("language"), request.scope["path"], shared_person, key)
         page: SplicedPage | None = self.memo.get(memo_key)
         if page is None:
-            began = generation()
             values = await context()
             page_context = self.page_context(request, TOKEN_SLOT, shared_person)
             html = self.templates.get_template(name).render(page_context | dict(values))
             page = SplicedPage(html, TOKEN_SLOT)
-            self.memo.put(memo_key, page, began)
+            self.memo.put(memo_key, page, since)
         return self._spliced(request, page, 200, None)
 
     def _spliced(
@@ -273,11 +274,12 @@ async def render_remembered(
     name: str,
     key: Hashable,
     context: Callable[[], Awaitable[Mapping[str, Any]]],
+    since: int,
 ) -> Response:
     """A page shared by everyone with the same roles, with the app's renderer (see
     Renderer.render_remembered)."""
     renderer: Renderer = request.app.state.renderer
-    return await renderer.render_remembered(request, name, key, context)
+    return await renderer.render_remembered(request, name, key, context, since)
 
 
 def done_message(request: Request, messages: Mapping[str, str]) -> str:

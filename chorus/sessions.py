@@ -45,17 +45,25 @@ class CurrentPerson:
 
     @functools.cached_property
     def personal_key(self) -> bytes:
-        """Opened only for the actions that need it; most pages do not. The session id
-        alone proves the session (only its hash is stored), so a cookie whose key part
-        was tampered with is refused here, where the key is needed."""
-        try:
-            return bytes(_box(self.cookie_key, self.session_id).decrypt(self.sealed_key))
-        except CryptoError:
-            raise HTTPException(403) from None
+        """Opened again only for the actions that need it (most pages do not); the
+        middleware opened this very cookie before it let the session in."""
+        opened = open_key(self.cookie_key, self.session_id, self.sealed_key)
+        if opened is None:
+            raise HTTPException(403)
+        return opened
 
 
 def _box(cookie_key: bytes, session_id: bytes) -> SecretBox:
     return SecretBox(hmac.new(cookie_key, session_id, hashlib.sha256).digest())
+
+
+def open_key(cookie_key: bytes, session_id: bytes, sealed_key: bytes) -> bytes | None:
+    """The personal key the cookie carries; None if it was not sealed with this app's key
+    (another key, or keys rotated since) or was altered."""
+    try:
+        return bytes(_box(cookie_key, session_id).decrypt(sealed_key))
+    except CryptoError:
+        return None
 
 
 def encode_cookie(cookie_key: bytes, session_id: bytes, personal_key: bytes) -> str:
@@ -103,8 +111,10 @@ class SessionMiddleware:
     time is not extended: no row about a person is written seconds before a ballot's,
     which a copy of the database could otherwise line up (DESIGN, anonymity).
 
-    A session read from the database is reused from `memo` (chorus.memo) while it is
-    live and its idle time needs no writing; ending a session forgets it at once."""
+    A cookie is let in only if the personal key it carries opens with this app's key
+    (so rotating the keys signs everyone out) and its session is live. Then it is
+    reused from `memo` (chorus.memo), by the whole cookie, while the session is live
+    and its idle time needs no writing; ending a session forgets it at once."""
 
     def __init__(
         self,
@@ -124,10 +134,9 @@ class SessionMiddleware:
             return
         value = cookie(scope, COOKIE)
         split = split_cookie(value) if value else None
-        if split is not None:
+        if value and split is not None:
             session_id, sealed_key = split
-            binding = hash_id(session_id)
-            known = await self._known(session_id, binding, scope["path"])
+            known = await self._known(value, session_id, sealed_key, scope["path"])
             if known is not None:
                 state = scope.setdefault("state", {})
                 state["person"] = CurrentPerson(
@@ -138,16 +147,22 @@ class SessionMiddleware:
                     sealed_key=sealed_key,
                     cookie_key=self.cookie_key,
                 )
-                state["csrf_binding"] = binding.encode()
+                state["csrf_binding"] = hash_id(session_id).encode()
         await self.app(scope, receive, send)
 
-    async def _known(self, session_id: bytes, binding: str, path: str) -> LiveSession | None:
+    async def _known(
+        self, value: str, session_id: bytes, sealed_key: bytes, path: str
+    ) -> LiveSession | None:
+        """The live session of this cookie: from the memo if this very cookie was let in
+        lately, else only if its key opens with this app's key and its session is live."""
         extend = self.quiet_paths is None or not self.quiet_paths.match(path)
         now = datetime.now(UTC)
-        key = ("session", binding)
+        key = ("session", hashlib.sha256(value.encode()).digest())
         known: LiveSession | None = self.memo.get(key)
         if known is not None and known.still_live(now, extend=extend):
             return known
+        if open_key(self.cookie_key, session_id, sealed_key) is None:
+            return None
         began = generation()
         known = await resume_session(session_id, now, extend=extend)
         if known is not None:

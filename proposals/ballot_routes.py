@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from chorus.auth import signed_in
 from chorus.i18n import _
-from chorus.memo import memo_of
+from chorus.memo import generation, memo_of
 from chorus.rendering import render, render_kept, render_remembered
 from chorus.sessions import CurrentPerson
 from chorus.state import key_directory
@@ -112,6 +112,7 @@ async def ballot(request: Request, person: CurrentPerson) -> Response:
 async def ballot_page(request: Request, person: CurrentPerson) -> Response:
     """The empty ballot: the same for everyone with the same roles who has (or has not)
     voted, so it is read and rendered once and reused for a moment (chorus.memo)."""
+    began = generation()
     round_ = await remembered_round(request)
     refused = await _refusal(request, person, round_)
     if refused:
@@ -125,6 +126,7 @@ async def ballot_page(request: Request, person: CurrentPerson) -> Response:
         "proposals/ballot.html",
         (round_.id, has_voted),
         lambda: ballot_context(request, person, round_, has_voted),
+        began,
     )
 
 
@@ -161,17 +163,18 @@ async def ballot_confirm(request: Request, person: CurrentPerson) -> Response:
             context |= {"values": entered.entered}
             return render(request, "proposals/ballot.html", context, status_code=409)
         else:
+            values = {
+                "round_id": str(round_.id),
+                "voting_day": shown_day(round_.voting_ends),
+                "revised": cast.revised,
+                "has_receipt": cast.receipt is not None,
+            }
+            if cast.revised:
+                # Rendered each time: nothing in this process may keep a trace of a change.
+                return render(request, "proposals/ballot_cast.html", values | {"receipt": ""})
             # The same page for everyone but for the receipt, so it is rendered once.
             return render_kept(
-                request,
-                "proposals/ballot_cast.html",
-                {
-                    "round_id": str(round_.id),
-                    "voting_day": shown_day(round_.voting_ends),
-                    "revised": cast.revised,
-                    "has_receipt": cast.receipt is not None,
-                },
-                {"receipt": cast.receipt or ""},
+                request, "proposals/ballot_cast.html", values, {"receipt": cast.receipt or ""}
             )
     context = await ballot_context(request, person, round_)
     context |= {"values": entered.entered, "errors": errors}

@@ -12,6 +12,7 @@ from starlette.routing import Route
 
 from chorus.auth import signed_in
 from chorus.i18n import _
+from chorus.memo import generation
 from chorus.rendering import render, render_remembered
 from chorus.sessions import CurrentPerson
 from proposals import forms, results, service
@@ -64,13 +65,18 @@ def results_view(data: dict[str, Any], labels: dict[str, str], k: int) -> dict[s
 
 @signed_in()
 async def results_page(request: Request, person: CurrentPerson) -> Response:
+    began = generation()
     round_ = await remembered_round(request)
     if round_.phase != Phase.CLOSED or round_.tally is None:
         # Nothing of the count exists before close, for anybody.
         return render(request, "proposals/results_pending.html", round_words(round_))
     # The same for everyone: read and rendered once, reused for a moment (chorus.memo).
     return await render_remembered(
-        request, "proposals/results.html", round_.id, lambda: results_context(request, round_)
+        request,
+        "proposals/results.html",
+        round_.id,
+        lambda: results_context(request, round_),
+        began,
     )
 
 

@@ -5,11 +5,13 @@ this process shows at once; a change made elsewhere shows within the memo's life
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 
 import httpx
 import pytest
 from starlette.applications import Starlette
 
+from chorus.sessions import SessionMiddleware
 from governance.models import Role, Session
 from proposals.models import Phase, Round
 from tests.common.forms import csrf_token
@@ -141,3 +143,32 @@ async def test_a_page_rendered_once_for_everyone_shows_each_voter_only_their_rec
     (first, first_page), (second, second_page) = receipts
     assert first != second
     assert second not in first_page and first not in second_page
+
+
+async def test_rotating_the_keys_signs_everyone_out(app, client):
+    _, ballot, _ = await ballot_of(app, client)
+    member, _ = await signed_in_client(app, client, "Mo")
+    assert (await member.get(ballot)).status_code == 200
+    # `chorus keys rotate`, then a restart: a new app secret, so a new cookie key.
+    sessions = next(layer for layer in layers(app) if isinstance(layer, SessionMiddleware))
+    sessions.cookie_key = bytes(32)
+    app.state.memo.clear()
+    assert (await member.get(ballot)).status_code == 303
+
+
+async def test_a_refused_request_does_not_make_the_app_forget(app, client):
+    _, ballot, choice = await ballot_of(app, client)
+    member, _ = await signed_in_client(app, client, "Mo")
+    await member.get(ballot)
+    kept = len(app.state.memo)
+    assert kept > 0
+    refused = await member.post(ballot, data={"csrf_token": "forged", "choice": choice})
+    assert refused.status_code == 403
+    assert len(app.state.memo) == kept
+
+
+def layers(app: Starlette) -> Iterator[object]:
+    layer = app.middleware_stack
+    while layer is not None:
+        yield layer
+        layer = getattr(layer, "app", None)

@@ -25,7 +25,7 @@ def test_unknown_languages_fall_back_to_the_default():
 
 
 def test_preferred_languages_ignore_garbage():
-    assert preferred_languages("*, fr;q=abc, en") == ("en",)
+    assert preferred_languages("*, fr;q=abc, en") == ["en"]
 
 
 def test_gettext_follows_the_current_language():

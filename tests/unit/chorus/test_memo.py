@@ -13,12 +13,22 @@ async def test_a_value_is_kept_for_its_lifetime_only():
     assert kept.get("round") is None
 
 
-def test_any_change_in_this_process_forgets_everything():
+def test_any_change_in_this_process_forgets_everything_at_once():
     kept = Memo(lifetime=60)
     kept.put("round", "read", memo.generation())
-    kept.put("session", "read", memo.generation())
+    kept.put("voted", True, memo.generation())
     memo.changed()
-    assert kept.get("round") is None and kept.get("session") is None
+    # Gone from memory, not only unused: who voted does not outlive a round's close.
+    assert len(kept) == 0
+    assert kept.get("round") is None and kept.get("voted") is None
+
+
+async def test_values_past_their_lifetime_leave_memory_as_new_ones_come():
+    kept = Memo(lifetime=0.05)
+    kept.put("first", 1, memo.generation())
+    await asyncio.sleep(0.06)
+    kept.put("second", 2, memo.generation())
+    assert len(kept) == 1 and kept.get("second") == 2
 
 
 def test_a_value_read_while_something_changed_is_not_kept():
