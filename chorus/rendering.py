@@ -84,6 +84,11 @@ class RolesOnly:
 
     roles: frozenset[str]
 
+    @classmethod
+    def of(cls, person: Any) -> RolesOnly | None:
+        """The stand-in for the signed-in person (chorus.sessions.CurrentPerson), if any."""
+        return cls(frozenset(person.roles)) if person is not None else None
+
 
 class Renderer:
     def __init__(
@@ -175,8 +180,7 @@ class Renderer:
 
         The template sees the person's roles only, never who they are."""
         state = request.scope.get("state", {})
-        person = state.get("person")
-        shared_person = RolesOnly(frozenset(person.roles)) if person is not None else None
+        shared_person = RolesOnly.of(state.get("person"))
         values, names = dict(values or {}), sorted(slots or {})
         key = (
             name,
@@ -215,8 +219,7 @@ class Renderer:
         began to read it. The template sees the person's roles only, never who they are,
         so nothing of one person can reach another's page."""
         state = request.scope.get("state", {})
-        person = state.get("person")
-        shared_person = RolesOnly(frozenset(person.roles)) if person is not None else None
+        shared_person = RolesOnly.of(state.get("person"))
         memo_key = ("page", name, state.get("language"), request.scope["path"], shared_person, key)
         page: SplicedPage | None = self.memo.get(memo_key)
         if page is None:
