@@ -92,6 +92,7 @@ def create_app(settings: Settings) -> Chorus:
         csrf_key=derive_key(keys.app_secret, "csrf"),
         exit_url=settings.exit_url,
         memo=memo,
+        kept=Memo(settings.memo_seconds, size=512, follows_changes=False),
     )
     renderer.templates.env.globals.update(
         min_length=settings.passphrase_min_length, role_names=ROLE_NAMES

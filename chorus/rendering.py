@@ -32,7 +32,6 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 COMPRESSED_SUFFIXES = {".css", ".js", ".svg"}
 # Stands for the CSRF token in pages rendered once for every visitor.
 TOKEN_SLOT = "\x00csrf-token\x00"  # noqa: S105 (a placeholder, replaced on every request)
-KEPT_PAGES = 512
 
 
 class StaticAssets:
@@ -98,6 +97,7 @@ class Renderer:
         csrf_key: bytes,
         exit_url: str,
         memo: Memo,
+        kept: Memo,
         directory: Path | None = None,
     ) -> None:
         self.catalogs = catalogs
@@ -105,6 +105,7 @@ class Renderer:
         self.csrf_key = csrf_key
         self.exit_url = exit_url
         self.memo = memo
+        self.kept = kept
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(directory or templates_directory()),
             extensions=["jinja2.ext.i18n"],
@@ -121,7 +122,6 @@ class Renderer:
         env.globals["static"] = assets.url
         env.filters["plain_text"] = plain_text_html
         self.templates = Jinja2Blocks(env=env)
-        self._kept: dict[Hashable, SplicedPage] = {}
 
     def page_context(
         self, request: Request, csrf_token: str | None = None, person: object = None
@@ -174,8 +174,9 @@ class Renderer:
         headers: Mapping[str, str] | None = None,
     ) -> Response:
         """A page made only of plain `values` (strings, numbers, yes or no), the language
-        and the person's roles: rendered and compressed once and kept, since nothing else
-        can change it. This request's own values (a ballot receipt: `slots`, shown as
+        and the person's roles: rendered and compressed once, and reused while others ask
+        for it (`kept`: no change can make it wrong, and it leaves memory a moment after
+        the last asked). This request's own values (a ballot receipt: `slots`, shown as
         text) and a fresh CSRF token are spliced in (chorus.compression.SplicedPage).
 
         The template sees the person's roles only, never who they are."""
@@ -190,14 +191,13 @@ class Renderer:
             tuple(sorted(values.items())),
             tuple(names),
         )
-        page = self._kept.get(key)
+        page: SplicedPage | None = self.kept.get(key)
         if page is None:
             placeholders = {slot: f"\x00{slot}\x00" for slot in names}
             context = self.page_context(request, TOKEN_SLOT, shared_person) | values
             html = self.templates.get_template(name).render(context | placeholders)
-            if len(self._kept) >= KEPT_PAGES:
-                self._kept.clear()  # bounded: odd paths (404s) cannot fill the memory
-            page = self._kept[key] = SplicedPage(html, TOKEN_SLOT, *placeholders.values())
+            page = SplicedPage(html, TOKEN_SLOT, *placeholders.values())
+        self.kept.put(key, page)  # kept a moment longer, from now
         own = [str(escape((slots or {})[slot])) for slot in names]
         return self._spliced(request, page, status_code, headers, own)
 

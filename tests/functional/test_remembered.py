@@ -127,7 +127,7 @@ async def test_a_change_made_by_another_process_shows_within_the_memo_lifetime(a
     assert (await member.get(ballot)).status_code == 303
 
 
-async def test_a_page_rendered_once_for_everyone_shows_each_voter_only_their_receipt(app, client):
+async def test_each_voter_sees_only_their_own_receipt(app, client):
     _, ballot, choice = await ballot_of(app, client)
     receipts = []
     for name in ("Mo", "Ny"):

@@ -1,4 +1,5 @@
 import asyncio
+import time
 
 from chorus import memo
 from chorus.jobs import PeriodicJob, run_safely
@@ -23,10 +24,21 @@ def test_any_change_in_this_process_forgets_everything_at_once():
     assert kept.get("round") is None and kept.get("voted") is None
 
 
-async def test_values_past_their_lifetime_leave_memory_as_new_ones_come():
+async def test_values_leave_memory_when_their_lifetime_ends_even_if_nothing_else_comes():
     kept = Memo(lifetime=0.05)
+    kept.put("voted", True, memo.generation())
+    await asyncio.sleep(0.03)
+    kept.put("round", "read", memo.generation())
+    await asyncio.sleep(0.03)
+    assert len(kept) == 1  # the first has gone, by itself
+    await asyncio.sleep(0.03)
+    assert len(kept) == 0
+
+
+def test_without_an_event_loop_values_past_their_lifetime_leave_as_new_ones_come():
+    kept = Memo(lifetime=0.01)
     kept.put("first", 1, memo.generation())
-    await asyncio.sleep(0.06)
+    time.sleep(0.02)
     kept.put("second", 2, memo.generation())
     assert len(kept) == 1 and kept.get("second") == 2
 
@@ -78,3 +90,12 @@ async def test_every_job_run_forgets_everything_even_when_it_fails():
     kept.put("round", "voting", memo.generation())
     await run_safely(PeriodicJob("rounds", 60, moves_rounds_on))
     assert kept.get("round") is None
+
+
+async def test_values_no_change_can_make_wrong_outlive_changes_but_not_their_lifetime():
+    pages = Memo(lifetime=0.05, follows_changes=False)
+    pages.put(("page", "en", "/privacy"), "<html>")
+    memo.changed()
+    assert pages.get(("page", "en", "/privacy")) == "<html>"
+    await asyncio.sleep(0.06)
+    assert len(pages) == 0
