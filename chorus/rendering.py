@@ -174,10 +174,11 @@ class Renderer:
         headers: Mapping[str, str] | None = None,
     ) -> Response:
         """A page made only of plain `values` (strings, numbers, yes or no), the language
-        and the person's roles: rendered and compressed once, and reused while others ask
-        for it (`kept`: no change can make it wrong, and it leaves memory a moment after
-        the last asked). This request's own values (a ballot receipt: `slots`, shown as
-        text) and a fresh CSRF token are spliced in (chorus.compression.SplicedPage).
+        and the person's roles: rendered and compressed at most once a second, and reused
+        by whoever asks meanwhile (`kept`: no change can make it wrong, and it leaves
+        memory when its second is over). This request's own values (a ballot receipt:
+        `slots`, shown as text) and a fresh CSRF token are spliced in
+        (chorus.compression.SplicedPage).
 
         The template sees the person's roles only, never who they are."""
         state = request.scope.get("state", {})
@@ -197,7 +198,7 @@ class Renderer:
             context = self.page_context(request, TOKEN_SLOT, shared_person) | values
             html = self.templates.get_template(name).render(context | placeholders)
             page = SplicedPage(html, TOKEN_SLOT, *placeholders.values())
-        self.kept.put(key, page)  # kept a moment longer, from now
+            self.kept.put(key, page)
         own = [str(escape((slots or {})[slot])) for slot in names]
         return self._spliced(request, page, status_code, headers, own)
 
