@@ -14,6 +14,7 @@ import functools
 import hashlib
 import hmac
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -156,15 +157,15 @@ class SessionMiddleware:
         """The live session of this cookie: from the memo if this very cookie was let in
         lately, else only if its key opens with this app's key and its session is live."""
         extend = self.quiet_paths is None or not self.quiet_paths.match(path)
-        now = datetime.now(UTC)
+        moment = time.time()
         key = ("session", hashlib.sha256(value.encode()).digest())
         known: LiveSession | None = self.memo.get(key)
-        if known is not None and known.still_live(now, extend=extend):
+        if known is not None and known.still_live(moment, extend=extend):
             return known
         if open_key(self.cookie_key, session_id, sealed_key) is None:
             return None
         began = generation()
-        known = await resume_session(session_id, now, extend=extend)
+        known = await resume_session(session_id, datetime.fromtimestamp(moment, UTC), extend=extend)
         if known is not None:
             self.memo.put(key, known, began)
         return known

@@ -8,8 +8,9 @@ all sessions after 12 hours.
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from tortoise import connections
@@ -23,10 +24,12 @@ ROUNDING = timedelta(minutes=10)
 ID_BYTES = 32
 
 
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
 def round_up(moment: datetime, step: timedelta = ROUNDING) -> datetime:
-    epoch = datetime(2000, 1, 1, tzinfo=UTC)
-    steps = -(-(moment - epoch) // step)
-    return epoch + steps * step
+    steps = -(-(moment - EPOCH) // step)
+    return EPOCH + steps * step
 
 
 def hash_id(session_id: bytes) -> str:
@@ -53,12 +56,30 @@ class LiveSession:
     roles: frozenset[Role]
     idle_expires_at: datetime
     expires_at: datetime
+    # Worked out once, since every signed-in request asks (seconds since the epoch).
+    _quiet: tuple[float, float, float] = field(init=False, repr=False, compare=False)
 
-    def still_live(self, now: datetime, *, extend: bool) -> bool:
-        """Live at `now`, with nothing to write: its idle time needs no extending."""
-        if now >= self.idle_expires_at or now >= self.expires_at:
-            return False
-        return not extend or min(round_up(now + IDLE), self.expires_at) == self.idle_expires_at
+    def __post_init__(self) -> None:
+        ends = min(self.idle_expires_at, self.expires_at).timestamp()
+        object.__setattr__(self, "_quiet", (ends, *quiet_window(self)))
+
+    def still_live(self, now: float, *, extend: bool) -> bool:
+        """Live at `now` (seconds since the epoch), with nothing to write: its idle time
+        needs no extending (as resume_session decides: see quiet_window)."""
+        ends, after, until = self._quiet
+        return now < ends and (not extend or after < now <= until)
+
+
+def quiet_window(session: LiveSession) -> tuple[float, float]:
+    """When `min(round_up(now + IDLE), expires_at) == idle_expires_at`, so resume_session
+    writes nothing: `now` (seconds since the epoch) after the first and up to the second.
+    Both times sit on the 10-minute grid, as round_up leaves them."""
+    idle, ends = session.idle_expires_at, session.expires_at
+    if idle > ends or (idle - EPOCH) % ROUNDING:
+        return math.inf, -math.inf  # never: any request writes
+    if idle == ends:  # extended as far as it goes: nothing more to write
+        return (ends - ROUNDING - IDLE).timestamp(), math.inf
+    return (idle - ROUNDING - IDLE).timestamp(), (idle - IDLE).timestamp()
 
 
 # The session, its person and their roles in one statement (one row per role), since

@@ -1,11 +1,13 @@
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 import pytest
 
-from governance.models import Session
+from governance.models import Person, Session
 from governance.sessions import (
     ABSOLUTE,
     IDLE,
+    LiveSession,
     purge_expired_sessions,
     resume_session,
     round_up,
@@ -57,3 +59,30 @@ async def test_the_purge_job_removes_ended_sessions(app):
     await start_session(person, now=NOON + timedelta(hours=1))
     assert await purge_expired_sessions(now=NOON + timedelta(minutes=45)) == 1
     assert await Session.all().count() == 1
+
+
+GRID = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+
+
+def test_a_remembered_session_is_let_in_exactly_when_resuming_it_would_write_nothing():
+    """Every case near the 10-minute grid, where the answer changes: idle end on the grid
+    or off it, the absolute end before, at or after it, and each second around the grid
+    from an hour before to twenty minutes after."""
+    moments = [
+        timedelta(minutes=step * 10, seconds=second)
+        for step in range(-6, 3)
+        for second in (-1, 0, 1, 150, 300, 450)
+    ]
+    for off_grid in (False, True):
+        idle_at = GRID + timedelta(minutes=7 if off_grid else 0)
+        for ends_step in range(-1, 4):
+            ends_at = GRID + timedelta(minutes=ends_step * 10)
+            known = LiveSession(cast(Person, None), frozenset(), idle_at, ends_at)
+            for extend in (False, True):
+                for shift in moments:
+                    moment = idle_at + shift
+                    # What resume_session does: live, and (when extending) nothing to write.
+                    writes = min(round_up(moment + IDLE), ends_at) != idle_at
+                    expected = moment < idle_at and moment < ends_at and not (extend and writes)
+                    case = (off_grid, ends_step, extend, shift)
+                    assert known.still_live(moment.timestamp(), extend=extend) == expected, case
