@@ -181,23 +181,11 @@ class Renderer:
         (chorus.compression.SplicedPage).
 
         The template sees the person's roles only, never who they are."""
-        state = request.scope.get("state", {})
-        shared_person = RolesOnly.of(state.get("person"))
         values, names = dict(values or {}), sorted(slots or {})
-        key = (
-            name,
-            state.get("language"),
-            request.scope["path"],
-            shared_person,
-            tuple(sorted(values.items())),
-            tuple(names),
-        )
+        key = (*self._shared_key(request, name), tuple(sorted(values.items())), tuple(names))
         page: SplicedPage | None = self.kept.get(key)
         if page is None:
-            placeholders = {slot: f"\x00{slot}\x00" for slot in names}
-            context = self.page_context(request, TOKEN_SLOT, shared_person) | values
-            html = self.templates.get_template(name).render(context | placeholders)
-            page = SplicedPage(html, TOKEN_SLOT, *placeholders.values())
+            page = self._shared_page(request, name, values, names)
             self.kept.put(key, page)
         own = [str(escape((slots or {})[slot])) for slot in names]
         return self._spliced(request, page, status_code, headers, own)
@@ -219,17 +207,33 @@ class Renderer:
         voted), `since` the memo generation (chorus.memo.generation) when the handler
         began to read it. The template sees the person's roles only, never who they are,
         so nothing of one person can reach another's page."""
-        state = request.scope.get("state", {})
-        shared_person = RolesOnly.of(state.get("person"))
-        memo_key = ("page", name, state.get("language"), request.scope["path"], shared_person, key)
+        memo_key = ("page", *self._shared_key(request, name), key)
         page: SplicedPage | None = self.memo.get(memo_key)
         if page is None:
-            values = await context()
-            page_context = self.page_context(request, TOKEN_SLOT, shared_person)
-            html = self.templates.get_template(name).render(page_context | dict(values))
-            page = SplicedPage(html, TOKEN_SLOT)
+            page = self._shared_page(request, name, await context())
             self.memo.put(memo_key, page, since)
         return self._spliced(request, page, 200, None)
+
+    def _shared_key(self, request: Request, name: str) -> tuple[Hashable, ...]:
+        """What every page shared between people depends on: the template, the language,
+        the path and the roles of whoever asks."""
+        state = request.scope.get("state", {})
+        return name, state.get("language"), request.scope["path"], RolesOnly.of(state.get("person"))
+
+    def _shared_page(
+        self,
+        request: Request,
+        name: str,
+        values: Mapping[str, Any],
+        slots: Sequence[str] = (),
+    ) -> SplicedPage:
+        """`name` rendered for everyone with the asker's roles, with a slot for the CSRF
+        token and one for each of `slots` (values of each request's own)."""
+        shared_person = RolesOnly.of(request.scope.get("state", {}).get("person"))
+        placeholders = {slot: f"\x00{slot}\x00" for slot in slots}
+        context = self.page_context(request, TOKEN_SLOT, shared_person) | dict(values)
+        html = self.templates.get_template(name).render(context | placeholders)
+        return SplicedPage(html, TOKEN_SLOT, *placeholders.values())
 
     def _spliced(
         self,

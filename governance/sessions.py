@@ -22,9 +22,7 @@ IDLE = timedelta(minutes=30)
 ABSOLUTE = timedelta(hours=12)
 ROUNDING = timedelta(minutes=10)
 ID_BYTES = 32
-
-
-EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # where the 10-minute grid starts
 
 
 def round_up(moment: datetime, step: timedelta = ROUNDING) -> datetime:
