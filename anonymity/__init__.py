@@ -7,6 +7,7 @@ What the domains call (see each module for the details and the reasons):
   the same member submits again), `close_round` (opens, shuffles, stores in the
   clear, deletes the sealed traces, destroys the keys; resumable),
   `receipt_was_counted`, `counted_receipts`;
+- electorates — `anonymity.electorate`: who may vote, fixed as keyed rows when voting opens;
 - codes people hold — `anonymity.codes`: ballot receipts (SHA-256 published
   after close) and follow-up codes (keyed hashes);
 - keys — `anonymity.keystore` (per round, in the key directory, teller mode),

@@ -43,7 +43,6 @@ from argon2 import Parameters
 from nacl.public import PrivateKey, SealedBox
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
-from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from anonymity.codes import new_code, receipt_hash
@@ -58,6 +57,7 @@ from anonymity.models import (
     AnonymousRound,
     ClearBallot,
     CountedReceipt,
+    Elector,
     Marker,
     Phase,
     ReceiptHash,
@@ -97,20 +97,43 @@ def marker_for(marker_key: bytes, member_id: str) -> str:
     return hmac.new(marker_key, b"marker|" + member_id.encode(), hashlib.sha256).hexdigest()
 
 
-def revision_tag(personal_key: bytes, round_id: str) -> str:
-    return hmac.new(personal_key, b"revision|" + round_id.encode(), hashlib.sha256).hexdigest()
+def revision_tag(personal_key: bytes, round_id: str, revision: int = 0) -> str:
+    """The tag of a member's `revision`-th ballot in a round (0: the first one)."""
+    message = f"revision|{round_id}|{revision}".encode()
+    return hmac.new(personal_key, message, hashlib.sha256).hexdigest()
 
 
-def pad(content: bytes) -> bytes:
-    room = BALLOT_BYTES - _LENGTH_BYTES
+# What a sealed ballot holds before padding: the tag of the ballot it replaces (zeros for a
+# first ballot), then the content.
+_SUPERSEDES_BYTES = 32
+
+
+def pad(content: bytes, supersedes: str | None = None) -> bytes:
+    room = BALLOT_BYTES - _LENGTH_BYTES - _SUPERSEDES_BYTES
     if len(content) > room:
         raise BallotTooLarge(len(content))
-    return len(content).to_bytes(_LENGTH_BYTES, "big") + content + bytes(room - len(content))
+    replaced = bytes.fromhex(supersedes) if supersedes else bytes(_SUPERSEDES_BYTES)
+    return (
+        replaced
+        + len(content).to_bytes(_LENGTH_BYTES, "big")
+        + content
+        + bytes(room - len(content))
+    )
 
 
-def unpad(padded: bytes) -> bytes:
-    length = int.from_bytes(padded[:_LENGTH_BYTES], "big")
-    return padded[_LENGTH_BYTES : _LENGTH_BYTES + length]
+def unpad(padded: bytes) -> tuple[str | None, bytes]:
+    """The tag the ballot replaces (None for a first ballot) and its content."""
+    replaced, rest = padded[:_SUPERSEDES_BYTES], padded[_SUPERSEDES_BYTES:]
+    length = int.from_bytes(rest[:_LENGTH_BYTES], "big")
+    supersedes = replaced.hex() if any(replaced) else None
+    return supersedes, rest[_LENGTH_BYTES : _LENGTH_BYTES + length]
+
+
+def latest_ballots(opened: list[tuple[str, str | None, bytes]]) -> list[bytes]:
+    """From (tag, tag it replaces, content) of every sealed ballot of a round, the content of
+    the last ballot of each chain of revisions: those no other ballot replaces."""
+    replaced = {supersedes for _, supersedes, _ in opened if supersedes}
+    return [content for tag, _, content in opened if tag not in replaced]
 
 
 async def open_round(
@@ -133,121 +156,135 @@ async def open_round(
     await AnonymousRound.create(id=round_id, allows_revision=allows_revision)
 
 
+# How many revision tags are looked for at once when finding the end of a chain.
+_TAGS_AT_ONCE = 8
+
+
 async def submit(
     key_directory: Path, round_id: str, member_id: str, personal_key: bytes, content: bytes
 ) -> Cast:
-    """Record that the member took part, then store their sealed ballot (or replace it)."""
+    """Record that the member took part, then store their sealed ballot.
+
+    A revision is a new sealed row, tagged with the next revision number, whose sealed
+    content names the tag it replaces: no row is ever updated or deleted before close, so
+    a copy of the database shows no row versions, and a revised ballot looks like any
+    other. Closing keeps the last ballot of each chain (latest_ballots)."""
     round_ = await AnonymousRound.get_or_none(id=round_id)
     if round_ is None or round_.phase != Phase.OPEN:
         raise RoundNotOpen(round_id)
     keys = load_round_keys(key_directory, round_id)
-    sealed = bytes(SealedBox(public_key(keys)).encrypt(pad(content)))
-    tag = revision_tag(personal_key, round_id)
+    pad(content)  # too large is refused before anything is written
 
-    # Participation, in a transaction of its own.
-    try:
-        await _insert_alone(Marker(round_id=round_id, value=marker_for(keys.marker_key, member_id)))
-        # A first submission: no ballot to replace, unless a simultaneous one of the same
-        # member stores first (then the insert below fails and the next attempt revises).
-        replacing = False
-    except IntegrityError:
-        # Taken part before. Without revision that is the end, unless the earlier
-        # attempt stopped between its two transactions and left no ballot.
-        if not round_.allows_revision and await SealedBallot.exists(round_id=round_id, tag=tag):
-            raise AlreadySubmitted(round_id) from None
-        replacing = True
+    # Participation, in a transaction of its own; taking part again writes nothing.
+    first_time = await _mark(round_id, marker_for(keys.marker_key, member_id))
+    revision = 0 if first_time else await _next_revision(round_id, personal_key)
+    if revision and not round_.allows_revision:
+        raise AlreadySubmitted(round_id)
 
-    # Content, in a transaction that touches no row about a person or a session.
-    for _ in range(2):
-        try:
-            return await _store(round_id, tag, sealed, round_.allows_revision, replacing)
-        except IntegrityError:
-            replacing = True  # a simultaneous first submission won; now this one revises it
+    # Content, in a transaction that touches no row about a person or a session. A
+    # simultaneous submission of the same member may take this revision number first:
+    # then this one becomes the next revision.
+    for _ in range(4):
+        tag = revision_tag(personal_key, round_id, revision)
+        supersedes = revision_tag(personal_key, round_id, revision - 1) if revision else None
+        sealed = bytes(SealedBox(public_key(keys)).encrypt(pad(content, supersedes)))
+        cast = await _store(round_id, tag, sealed, first=revision == 0)
+        if cast is not None:
+            return cast
+        if not round_.allows_revision:
+            raise AlreadySubmitted(round_id)
+        revision = await _next_revision(round_id, personal_key)
     raise AlreadySubmitted(round_id)
 
 
-async def _insert_alone(row: Marker) -> None:
-    """One INSERT as its own transaction: a single autocommitted statement, or, inside a
-    caller's transaction, a savepoint, so that a conflict leaves that transaction usable."""
-    if isinstance(type(row)._meta.db, TransactionalDBClient):
-        async with in_transaction(type(row)._meta.default_connection):
-            await row.save()
+async def _next_revision(round_id: str, personal_key: bytes) -> int:
+    """The first revision number of this member's chain with no ballot stored yet."""
+    start = 0
+    while True:
+        tags = [
+            revision_tag(personal_key, round_id, n) for n in range(start, start + _TAGS_AT_ONCE)
+        ]
+        found: list[Any] = await SealedBallot.filter(round_id=round_id, tag__in=tags).values_list(
+            "tag", flat=True
+        )
+        stored = {str(tag) for tag in found}
+        for offset, tag in enumerate(tags):
+            if tag not in stored:
+                return start + offset
+        start += _TAGS_AT_ONCE
+
+
+def _slots(connection: BaseDBAsyncClient, count: int) -> list[str]:
+    postgres = connection.capabilities.dialect == "postgres"
+    return [f"${i}" if postgres else "?" for i in range(1, count + 1)]
+
+
+async def _mark(round_id: str, value: str) -> bool:
+    """Insert the participation marker, as its own transaction (a single autocommitted
+    statement, or a savepoint inside a caller's transaction); True if it is new. A marker
+    already there is no error, and makes the database log none (DESIGN, anonymity 10)."""
+    connection = connections.get(Marker._meta.default_connection or "default")
+    first, second = _slots(connection, 2)
+    query = (
+        f"INSERT INTO anonymity_marker (round_id, value) VALUES ({first}, {second}) "  # noqa: S608
+        "ON CONFLICT DO NOTHING RETURNING 1"
+    )
+    if isinstance(connection, TransactionalDBClient):
+        async with in_transaction(Marker._meta.default_connection):
+            _, rows = await connection.execute_query(query, [round_id, value])
     else:
-        await row.save()
+        _, rows = await connection.execute_query(query, [round_id, value])
+    return bool(rows)
 
 
-async def _store(
-    round_id: str, tag: str, sealed: bytes, allows_revision: bool, replacing: bool
-) -> Cast:
-    """Store (or replace) the sealed ballot and, for a first one, its receipt's hash.
+async def _store(round_id: str, tag: str, sealed: bytes, *, first: bool) -> Cast | None:
+    """Store a sealed ballot and, for a first one, its receipt's hash; None if a ballot
+    with this tag is there already (nothing is written then).
 
     While the round is open and only then: closing waits until this is written, so no
-    ballot is stored after its round was read for counting. On PostgreSQL each step is
-    one statement holding the round's row shared (ballots do not wait for each other;
+    ballot is stored after its round was read for counting. On PostgreSQL it is one
+    statement holding the round's row shared (ballots do not wait for each other;
     closing holds it exclusively); SQLite writes one transaction at a time.
     """
     connection = connections.get(SealedBallot._meta.default_connection or "default")
+    receipt = new_code() if first else None
+    values: list[Any] = [round_id, tag, sealed, uuid.uuid4()]
     if connection.capabilities.dialect == "postgres":
-        return await _store_on_postgres(
-            connection, round_id, tag, sealed, allows_revision, replacing
-        )
+        query = _FIRST if first else _REVISE
+        if receipt is not None:
+            values += [uuid.uuid4(), receipt_hash(receipt)]
+        _, stored = await connection.execute_query(query, values)
+        if not stored:
+            if not await AnonymousRound.exists(id=round_id, phase=Phase.OPEN):
+                raise RoundNotOpen(round_id)
+            return None
+        return Cast(receipt=receipt, revised=not first)
     async with in_transaction():
         if not await AnonymousRound.exists(id=round_id, phase=Phase.OPEN):
             raise RoundNotOpen(round_id)
-        if replacing:
-            replaced = await SealedBallot.filter(round_id=round_id, tag=tag).update(sealed=sealed)
-            if replaced:
-                if not allows_revision:
-                    raise AlreadySubmitted(round_id)
-                return Cast(receipt=None, revised=True)
-        await SealedBallot.create(id=uuid.uuid4(), round_id=round_id, sealed=sealed, tag=tag)
-        receipt = new_code()
-        await ReceiptHash.create(
-            id=uuid.uuid4(), round_id=round_id, tag=tag, hash=receipt_hash(receipt)
-        )
-        return Cast(receipt=receipt, revised=False)
+        if await SealedBallot.exists(round_id=round_id, tag=tag):
+            return None
+        await SealedBallot.create(id=values[3], round_id=round_id, sealed=sealed, tag=tag)
+        if receipt is not None:
+            await ReceiptHash.create(
+                id=uuid.uuid4(), round_id=round_id, tag=tag, hash=receipt_hash(receipt)
+            )
+    return Cast(receipt=receipt, revised=not first)
 
 
-# Fixed text with placeholders only; every value is a parameter.
+# Fixed text with placeholders only; every value is a parameter. A ballot whose tag is
+# taken is not stored (ON CONFLICT), and then neither is a receipt.
 _OPEN = "SELECT 1 FROM anonymity_round WHERE id = $1 AND phase = 'open' FOR SHARE"
-_REPLACE = (
-    f"WITH open AS ({_OPEN}) "  # noqa: S608
-    "UPDATE anonymity_sealed_ballot SET sealed = $3 "
-    "WHERE round_id = $1 AND tag = $2 AND EXISTS (SELECT 1 FROM open) RETURNING 1"
+_SEALED = (
+    "INSERT INTO anonymity_sealed_ballot (id, round_id, sealed, tag) "
+    "SELECT $4, $1, $3, $2 FROM open ON CONFLICT DO NOTHING RETURNING 1"
 )
+_REVISE = f"WITH open AS ({_OPEN}) {_SEALED}"
 _FIRST = (
-    f"WITH open AS ({_OPEN}), "  # noqa: S608
-    "sealed AS (INSERT INTO anonymity_sealed_ballot (id, round_id, sealed, tag) "
-    "SELECT $4, $1, $3, $2 FROM open RETURNING 1) "
+    f"WITH open AS ({_OPEN}), sealed AS ({_SEALED}) "  # noqa: S608
     "INSERT INTO anonymity_receipt_hash (id, round_id, tag, hash) "
     "SELECT $5, $1, $2, $6 FROM sealed RETURNING 1"
 )
-
-
-async def _store_on_postgres(
-    connection: BaseDBAsyncClient,
-    round_id: str,
-    tag: str,
-    sealed: bytes,
-    allows_revision: bool,
-    replacing: bool,
-) -> Cast:
-    if replacing:
-        if not allows_revision:
-            if await SealedBallot.exists(round_id=round_id, tag=tag):
-                raise AlreadySubmitted(round_id)
-        else:
-            replaced, _ = await connection.execute_query(_REPLACE, [round_id, tag, sealed])
-            if replaced:
-                return Cast(receipt=None, revised=True)
-    receipt = new_code()
-    values = [round_id, tag, sealed, uuid.uuid4(), uuid.uuid4(), receipt_hash(receipt)]
-    stored, _ = await connection.execute_query(_FIRST, values)
-    if not stored:
-        if await AnonymousRound.exists(id=round_id, phase=Phase.OPEN):
-            raise IntegrityError("the ballot was not stored")  # let the caller try again
-        raise RoundNotOpen(round_id)
-    return Cast(receipt=receipt, revised=False)
 
 
 Checkpoint = Callable[[str], None]
@@ -262,7 +299,7 @@ async def _count_and_forget(round_id: str, private: PrivateKey, checkpoint: Chec
     rows = await SealedBallot.filter(round_id=round_id).values_list("sealed", "tag")
     checkpoint("read")
     box = SealedBox(private)
-    contents = [unpad(box.decrypt(sealed)) for sealed, _ in rows]
+    contents = latest_ballots([(tag, *unpad(box.decrypt(sealed))) for sealed, tag in rows])
     checkpoint("opened")
     secrets.SystemRandom().shuffle(contents)
     checkpoint("shuffled")
@@ -281,6 +318,7 @@ async def _count_and_forget(round_id: str, private: PrivateKey, checkpoint: Chec
     )
     await SealedBallot.filter(round_id=round_id).delete()
     await Marker.filter(round_id=round_id).delete()
+    await Elector.filter(round_id=round_id).delete()  # its key goes with the round's keys
     await ReceiptHash.filter(round_id=round_id).delete()
     checkpoint("deleted")
     await AnonymousRound.filter(id=round_id, phase=Phase.OPEN).update(phase=Phase.COUNTED)

@@ -6,9 +6,11 @@ Each round (a vote, or a survey of anonymous submissions) has its own folder
 - `public_key`: the key ballots are sealed to;
 - `private_key`: the key that opens them, in the clear by default, or
   `private_key.wrapped` in teller mode: wrapped by a passphrase that the
-  tellers hold, so that nobody, the host included, opens a ballot before close.
-Destroying a round's folder is what makes its markers meaningless and its
-sealed ballots unreadable for good.
+  tellers hold, so that nobody, the host included, opens a ballot before close;
+- `electorate_key`: the HMAC key of the electorate fixed when voting opens
+  (`anonymity.electorate`), apart from the marker key.
+Destroying a round's folder is what makes its markers and electorate meaningless
+and its sealed ballots unreadable for good.
 """
 
 from __future__ import annotations
@@ -126,6 +128,26 @@ def destroy_all_round_keys(key_directory: Path) -> int:
     for folder in folders:
         shred_folder(folder)
     return len(folders)
+
+
+def electorate_key(key_directory: Path, round_id: str, *, create: bool = False) -> bytes:
+    """The key of the round's electorate rows, in the round's folder (so it is destroyed
+    with the round's other keys); made when `create` and missing.
+
+    A key of its own, not the marker key: the electorate row and the participation marker
+    of one person must not share a value, or the rows would show who took part.
+    """
+    path = round_directory(key_directory, round_id) / "electorate_key"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        if not create or not path.parent.is_dir():
+            raise RoundKeysMissing(round_id) from None
+    try:
+        write_private(path, secrets.token_bytes(32))
+    except FileExistsError:
+        pass  # made meanwhile by another process: use that one
+    return path.read_bytes()
 
 
 # -- Tag keys ---------------------------------------------------------------------------------

@@ -83,3 +83,17 @@ class CountedReceipt(Model):
 
     class Meta:
         table = "anonymity_counted_receipt"
+
+
+class Elector(Model):
+    # One person who may take part in an open round, fixed when it opened: the value is
+    # HMAC(the round's electorate key, person), rows inserted in a shuffled order, deleted
+    # at close, when the key is destroyed (anonymity.electorate).
+
+    id = fields.IntField(primary_key=True)
+    round_id = fields.CharField(max_length=64)
+    value = fields.CharField(max_length=64)
+
+    class Meta:
+        table = "anonymity_elector"
+        unique_together = (("round_id", "value"),)

@@ -47,8 +47,8 @@ async def fill(members: int) -> None:
         end = min(start + BATCH - 1, members)
         await connection.execute_query(
             "INSERT INTO governance_person "
-            "(id, pseudonym, pseudonym_key, passphrase, wrapped_key, invites_created) "
-            "SELECT gen_random_uuid(), 'Member ' || n, 'member ' || n, '\\x00', '\\x00', 0 "
+            "(id, name_lookup, sealed_name, passphrase, wrapped_key, session_generation) "
+            "SELECT gen_random_uuid(), md5('member ' || n), '\\x00', '\\x00', '\\x00', 0 "
             "FROM generate_series($1::int, $2::int) AS n",
             [start, end],
         )

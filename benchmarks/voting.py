@@ -285,8 +285,9 @@ async def casting(
         with tempfile.TemporaryDirectory(prefix="chorus-benchmark-") as directory, fresh_sql():
             chorus = await chorus_app(Path(directory), database_url=url, passphrase_profile="test")
             async with running(chorus) as state, bare_insert_app(url) as (bare, pool):
-                round_, keys = await voting_round(chorus)
+                # Members first: who may vote is fixed when voting opens.
                 cookies = await members(chorus, state, warmup + rounds * ballots, "Member")
+                round_, keys = await voting_round(chorus)
                 posts = await confirms(chorus, state, round_, keys, cookies)
                 run = Casting(
                     chorus_rates=[],
@@ -362,9 +363,10 @@ async def pages(
     with tempfile.TemporaryDirectory(prefix="chorus-benchmark-") as directory, fresh_sql():
         chorus = await chorus_app(Path(directory), passphrase_profile="test")
         async with running(chorus) as state:
+            # Members first: who may vote is fixed when voting opens.
+            cookies = await members(chorus, state, ballots, "Voter")
             open_, _ = await voting_round(chorus)
             closed, keys = await voting_round(chorus)
-            cookies = await members(chorus, state, ballots, "Voter")
             await send(chorus, state, await confirms(chorus, state, closed, keys, cookies), 1)
             await service.advance(
                 closed, chorus.state.settings.key_directory, chorus.state.electorate

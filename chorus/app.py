@@ -28,7 +28,7 @@ from chorus.middleware import ChangesMiddleware, LanguageMiddleware, SecurityHea
 from chorus.ratelimit import RateLimiter
 from chorus.rendering import Renderer, StaticAssets
 from chorus.routing import IndexedRouter
-from chorus.sessions import SessionMiddleware
+from chorus.sessions import CookieKeys, SessionMiddleware
 from chorus.settings import Settings
 from governance import charter_routes, electorate, inbox_routes, lead_routes
 from governance import jobs as governance_jobs
@@ -37,13 +37,15 @@ from governance.accounts import Secrets
 from governance.models import ROLE_NAMES
 from proposals import ballot_routes, proposal_routes, results_routes
 from proposals import jobs as proposals_jobs
-from proposals import pages as proposal_pages
 from proposals import routes as round_routes
 from proposals.service import Electorate
 
 # What proposals may ask of governance about people (DESIGN: proposals knows no governance).
 ELECTORATE = Electorate(
-    count=electorate.count_role, notify=electorate.tell_voters, seat=electorate.seat
+    count=electorate.count_role,
+    notify=electorate.tell_voters,
+    seat=electorate.seat,
+    holders=electorate.role_holders,
 )
 
 
@@ -65,7 +67,7 @@ def all_jobs(settings: Settings) -> list[PeriodicJob]:
     retention = functools.partial(retention_job, settings.key_directory, settings.retention_months)
     return [
         *shell_jobs(settings),
-        *governance_jobs.jobs,
+        *governance_jobs.jobs_with_keys(settings.key_directory),
         PeriodicJob("retention", 3600, retention),
         *proposals_jobs.jobs(settings.key_directory, ELECTORATE),
     ]
@@ -98,7 +100,10 @@ def create_app(settings: Settings) -> Chorus:
         min_length=settings.passphrase_min_length, role_names=ROLE_NAMES
     )
     jobs = all_jobs(settings)
-    cookie_key = derive_key(keys.app_secret, "session-cookie")
+    cookie_keys = CookieKeys(
+        seal=derive_key(keys.app_secret, "session-cookie"),
+        sign_out=derive_key(keys.app_secret, "signed-out"),
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -116,12 +121,7 @@ def create_app(settings: Settings) -> Chorus:
         middleware=[
             Middleware(GzipMiddleware, minimum_size=500),
             Middleware(LanguageMiddleware, catalogs=catalogs),
-            Middleware(
-                SessionMiddleware,
-                cookie_key=cookie_key,
-                memo=memo,
-                quiet_paths=proposal_pages.QUIET_PATHS,
-            ),
+            Middleware(SessionMiddleware, keys=cookie_keys, memo=memo),
             Middleware(CSRFMiddleware, key=renderer.csrf_key, refuse=forbidden),
             Middleware(ChangesMiddleware),
         ],
@@ -132,13 +132,16 @@ def create_app(settings: Settings) -> Chorus:
     app.state.keys = keys
     app.state.renderer = renderer
     app.state.jobs = jobs
-    app.state.cookie_key = cookie_key
+    app.state.cookie_keys = cookie_keys
     app.state.memo = memo
-    app.state.rate_limiter = RateLimiter(settings.rate_limit_storage)
+    app.state.rate_limiter = RateLimiter(
+        settings.rate_limit_storage, key=derive_key(keys.lookup_secret, "rate-limit")
+    )
     app.state.account_secrets = Secrets(
         lookup_key=derive_key(keys.lookup_secret, "lookup"),
         profile=PROFILES[settings.passphrase_profile],
         passphrase_min_length=settings.passphrase_min_length,
+        key_directory=settings.key_directory,
     )
     app.state.electorate = ELECTORATE
     app.state.petition_signatures = electorate.petition_signatures

@@ -112,7 +112,7 @@ def cmd_create_steward(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
     from governance.charter import current_charter
-    from governance.invites import create_invite
+    from governance.invites import create_invite, last_valid_day
 
     async def make() -> tuple[str, str]:
         async with _orm(settings):
@@ -120,7 +120,7 @@ def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
             created = await create_invite(
                 None, Role(args.role), charter, _account_secrets(settings).lookup_key
             )
-            return created.code, created.invite.expires_at.date().isoformat()
+            return created.code, last_valid_day(created.invite).isoformat()
 
     _check_ready(settings)
     code, expires = asyncio.run(make())
@@ -139,6 +139,7 @@ def _account_secrets(settings: Settings) -> Secrets:
         lookup_key=derive_key(keys.lookup_secret, "lookup"),
         profile=PROFILES[settings.passphrase_profile],
         passphrase_min_length=settings.passphrase_min_length,
+        key_directory=settings.key_directory,
     )
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import asyncpg
 from tortoise import connections
-from tortoise.backends.base.client import TransactionalDBClient
+from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
 from tortoise.migrations.executor import MigrationExecutor
@@ -76,6 +76,12 @@ async def forget_deleted_rows() -> None:
         connection, TransactionalDBClient
     ):
         await connection.execute_query("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def placeholders(connection: BaseDBAsyncClient, count: int) -> list[str]:
+    """The dialect's placeholders for a statement's `count` values: $1... or ?."""
+    postgres = connection.capabilities.dialect == "postgres"
+    return [f"${i}" if postgres else "?" for i in range(1, count + 1)]
 
 
 def postgres_url(url: str, scheme: str) -> str:

@@ -11,8 +11,7 @@ from starlette.routing import Route
 
 from chorus.i18n import LANGUAGE_COOKIE
 from chorus.rendering import Renderer, render
-from chorus.sessions import current_person
-from governance.sessions import end_session
+from chorus.sessions import CookieKeys, current_person, sign_out
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -29,7 +28,8 @@ async def leave(request: Request) -> Response:
     """Quick exit: forget this browser's session and data here, then go somewhere neutral."""
     person = current_person(request)
     if person is not None:
-        await end_session(person.session_id)
+        keys: CookieKeys = request.app.state.cookie_keys
+        await sign_out(keys, person)
     renderer: Renderer = request.app.state.renderer
     response = RedirectResponse(renderer.exit_url, status_code=303)
     response.headers["clear-site-data"] = '"cache", "cookies", "storage"'

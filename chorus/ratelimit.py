@@ -1,11 +1,15 @@
 """Rate limits on guessing: per pseudonym and per code, never per address.
 
 Memory storage for one process; Redis (CHORUS_RATE_LIMIT_STORAGE=redis://...)
-to share the counts between processes.
+to share the counts between processes. Every key is replaced by a keyed hash
+(HMAC-SHA256 under a key derived from the lookup secret) before it reaches the
+storage, so neither memory nor Redis ever holds a name or a code in the clear.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
 import time
 from dataclasses import dataclass
@@ -43,21 +47,35 @@ def wait_message(seconds: int) -> str:
 
 
 class RateLimiter:
-    def __init__(self, storage_uri: str) -> None:
+    """Counts attempts per key; `key` (from the lookup secret) hides every key it is given.
+
+    Callers pass what they count against (a folded pseudonym, a code, a tag); the
+    storage sees only HMAC-SHA256(key, limit name, value), different for each limit.
+    """
+
+    def __init__(self, storage_uri: str, *, key: bytes) -> None:
+        if len(key) < 16:
+            raise ValueError("the rate limiter's key must be at least 16 bytes")
         uri = storage_uri if storage_uri.startswith("async+") else f"async+{storage_uri}"
         # redis-py (a dependency of ours already) rather than the default coredis client.
         options = {"implementation": "redispy"} if "redis" in uri.split("://")[0] else {}
+        self._key = key
         self._limiter = MovingWindowRateLimiter(storage_from_string(uri, **options))
+
+    def _hidden(self, limit: Limit, key: str) -> str:
+        message = limit.name.encode() + b"\0" + key.encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
     async def check(self, limit: Limit, key: str) -> None:
         """RateLimited if `key` has used up `limit`; counts nothing."""
-        if not await self._limiter.test(limit.item, limit.name, key):
-            stats = await self._limiter.get_window_stats(limit.item, limit.name, key)
+        hidden = self._hidden(limit, key)
+        if not await self._limiter.test(limit.item, limit.name, hidden):
+            stats = await self._limiter.get_window_stats(limit.item, limit.name, hidden)
             raise RateLimited(max(1, math.ceil(stats.reset_time - time.time())))
 
     async def count(self, limit: Limit, key: str) -> None:
         """Count one attempt (a failure) against `key`."""
-        await self._limiter.hit(limit.item, limit.name, key)
+        await self._limiter.hit(limit.item, limit.name, self._hidden(limit, key))
 
     async def clear(self, limit: Limit, key: str) -> None:
-        await self._limiter.clear(limit.item, limit.name, key)
+        await self._limiter.clear(limit.item, limit.name, self._hidden(limit, key))

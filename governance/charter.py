@@ -21,8 +21,10 @@ from governance.models import CharterValue
 class Charter:
     # Who may create invites besides leads: "leads" or "members".
     who_may_invite: str = "leads"
-    # How many invites one member may create in all, where members may invite.
+    # How many invites one member may create in each invite period, where members may invite.
     invites_per_member: int = 5
+    # Days in an invite period: members' invites count from zero again in each one.
+    invite_period_days: int = 30
     # Days an invite stays valid.
     invite_valid_days: int = 14
     # Co-signatures a petition needs to open a round.
@@ -40,7 +42,8 @@ class Charter:
 # What each setting means, in words a member reads on the public charter page.
 DESCRIPTIONS = {
     "who_may_invite": N_("Who may invite new people"),
-    "invites_per_member": N_("How many invites each member may create"),
+    "invites_per_member": N_("How many invites each member may create in each invite period"),
+    "invite_period_days": N_("Days in an invite period"),
     "invite_valid_days": N_("Days an invite stays valid"),
     "petition_cosignatures": N_("Co-signatures a petition needs to open a vote"),
     "results_threshold": N_("Votes needed before totals are shown"),

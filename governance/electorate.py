@@ -4,6 +4,7 @@ to let them know results are out. Proposals receives these as plain functions
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from governance.charter import current_charter
@@ -18,6 +19,13 @@ async def count_role(role: str) -> int:
 async def tell_voters(role: str, news: str, link: str) -> int:
     """A notice to everyone holding `role`: a vote opened ("voting") or its results are out."""
     return await send_to_role(Role(role), news, link)
+
+
+async def role_holders(role: str) -> list[UUID]:
+    """Everyone holding `role`, as ids: read once when a round's voting opens, to fix its
+    electorate (a job or a lead's public act, never a routine path)."""
+    found: list[Any] = await RoleGrant.filter(role=Role(role)).values_list("person_id", flat=True)
+    return [UUID(str(person)) for person in found]
 
 
 async def seat(role: str, person_id: UUID) -> None:

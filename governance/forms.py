@@ -32,7 +32,11 @@ def pseudonym_message(error: PseudonymInvalid) -> str:
 
 def invite_message(error: InviteNotUsable) -> str:
     return {
-        "unknown": _("We did not find that invite code. Check it and try again."),
+        # A used invite no longer exists, so "unknown" covers it too.
+        "unknown": _(
+            "We did not find that invite code, or it was used already. "
+            "Check it, or ask for a new one."
+        ),
         "used": _("That invite code was already used. Ask for a new one."),
         "expired": _("That invite code has expired. Ask for a new one."),
         "revoked": _("That invite code was cancelled. Ask for a new one."),

@@ -3,16 +3,28 @@
 A notice has a kind, whose title is translated when shown and never names
 anything sensitive, and a link to read more inside Chorus. Sending to every
 eligible member is one INSERT ... SELECT, so 100,000 members take one statement.
+
+Notices that name a person are written only by jobs and public acts (a round
+opening or closing, an election's result). Reading and dismissing never touch
+the notice row: they insert (or upgrade) a mark, HMAC(personal key, notice id),
+in a table of its own with no foreign key, so a copy of the database cannot tell
+whose mark it is, nor line it up with anything its owner did. Notices and marks
+are deleted by a job 90 days after the notice was sent.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import hmac
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from uuid import UUID
 
 from tortoise import connections
 
+from chorus.database import placeholders
 from chorus.i18n import N_
-from governance.models import Notice, Person, Role
+from governance.models import Notice, NoticeMark, Person, Role
 
 # Titles are deliberately plain: they may show on a screen someone else can see.
 TITLES = {
@@ -22,12 +34,44 @@ TITLES = {
     "results": N_("The results of a vote are out"),
 }
 
+KEPT_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Mark:
+    read: bool
+    dismissed: bool
+
+
+UNREAD = Mark(read=False, dismissed=False)
+
+
+@dataclass(frozen=True)
+class InboxNotice:
+    notice: Notice
+    read: bool
+
 
 def today() -> date:
     return datetime.now(UTC).date()
 
 
+def expires_on(sent_on: date) -> date:
+    """The day a notice and its mark are deleted."""
+    return sent_on + timedelta(days=KEPT_DAYS)
+
+
+def mark_of(personal_key: bytes, notice_id: int) -> str:
+    """What says "this notice was read or dismissed": only its owner can compute it."""
+    return hmac.new(personal_key, f"chorus:notice-mark:{notice_id}".encode(), "sha256").hexdigest()
+
+
+# Sending: jobs and public acts only ---------------------------------------------------
+
+
 async def send_notice(person: Person, kind: str, link: str = "") -> Notice:
+    """One notice to one person. Callers: jobs and public acts only (seating an elected
+    member), never a path a person takes for themselves."""
     if kind not in TITLES:
         raise ValueError(f"unknown notice kind {kind!r}")
     return await Notice.create(person=person, kind=kind, link=link, sent_on=today())
@@ -39,14 +83,14 @@ async def send_to_role(role: Role, kind: str, link: str = "") -> int:
         raise ValueError(f"unknown notice kind {kind!r}")
     connection = connections.get("default")
     postgres = connection.capabilities.dialect == "postgres"
-    kind_, link_, read_, sent_, role_ = (f"${i}" if postgres else "?" for i in range(1, 6))
+    kind_, link_, sent_, role_ = placeholders(connection, 4)
     # Only placeholders are interpolated; every value is a parameter.
     query = (
-        "INSERT INTO governance_notice (person_id, kind, link, is_read, sent_on) "  # noqa: S608
-        f"SELECT person_id, {kind_}, {link_}, {read_}, {sent_} "
+        "INSERT INTO governance_notice (person_id, kind, link, sent_on) "  # noqa: S608
+        f"SELECT person_id, {kind_}, {link_}, {sent_} "
         f"FROM governance_role_grant WHERE role = {role_}"
     )
-    values = [kind, link, False, today(), role.value]
+    values = [kind, link, today(), role.value]
     if postgres:
         # Tortoise reads an INSERT's row count from the wrong word of PostgreSQL's status
         # ("INSERT 0 <count>"), so the statement counts its own rows: still one statement.
@@ -57,20 +101,78 @@ async def send_to_role(role: Role, kind: str, link: str = "") -> int:
     return int(rows)
 
 
-async def notices_for(person: Person) -> list[Notice]:
-    return await Notice.filter(person=person).order_by("-sent_on", "-id")
+# Reading: a person's own notices, with their marks -------------------------------------
 
 
-async def unread_count(person: Person) -> int:
-    return await Notice.filter(person=person, is_read=False).count()
+async def marks_for(personal_key: bytes, notice_ids: Iterable[int]) -> dict[int, Mark]:
+    """The marks of these notices, in one query; notices without a mark are left out."""
+    by_mark = {mark_of(personal_key, notice_id): notice_id for notice_id in notice_ids}
+    if not by_mark:
+        return {}
+    found = await NoticeMark.filter(mark__in=list(by_mark)).values_list("mark", "dismissed")
+    return {by_mark[str(mark)]: Mark(read=True, dismissed=bool(gone)) for mark, gone in found}
 
 
-async def mark_read(person: Person, notice_id: int) -> bool:
-    return await Notice.filter(person=person, id=notice_id).update(is_read=True) == 1
+async def inbox_of(person_id: UUID, personal_key: bytes) -> list[InboxNotice]:
+    """The notices a person has not dismissed, newest first: one query for the notices,
+    one for their marks."""
+    notices = await Notice.filter(person_id=person_id).order_by("-sent_on", "-id")
+    marks = await marks_for(personal_key, (notice.id for notice in notices))
+    return [
+        InboxNotice(notice, marks.get(notice.id, UNREAD).read)
+        for notice in notices
+        if not marks.get(notice.id, UNREAD).dismissed
+    ]
 
 
-async def delete_notice(person: Person, notice_id: int) -> bool:
-    return await Notice.filter(person=person, id=notice_id).delete() == 1
+async def unread_count(person_id: UUID, personal_key: bytes) -> int:
+    return sum(not shown.read for shown in await inbox_of(person_id, personal_key))
+
+
+async def _own_notice(person_id: UUID, notice_id: int) -> Notice | None:
+    return await Notice.get_or_none(id=notice_id, person_id=person_id)
+
+
+async def _write_mark(notice: Notice, personal_key: bytes, *, dismissed: bool) -> None:
+    """Insert the mark, or upgrade it to dismissed: a write to the mark row alone (never
+    the notice), and no error when it is already there."""
+    connection = connections.get("default")
+    mark_, dismissed_, expires_ = placeholders(connection, 3)
+    upgrade = "DO UPDATE SET dismissed = TRUE" if dismissed else "DO NOTHING"
+    await connection.execute_query(
+        "INSERT INTO governance_notice_mark (mark, dismissed, expires_on) "  # noqa: S608
+        f"VALUES ({mark_}, {dismissed_}, {expires_}) ON CONFLICT (mark) {upgrade}",
+        [mark_of(personal_key, notice.id), dismissed, expires_on(notice.sent_on)],
+    )
+
+
+async def mark_read(person_id: UUID, personal_key: bytes, notice_id: int) -> bool:
+    """False if the person has no such notice (someone else's is "not found" too)."""
+    notice = await _own_notice(person_id, notice_id)
+    if notice is None:
+        return False
+    await _write_mark(notice, personal_key, dismissed=False)
+    return True
+
+
+async def dismiss(person_id: UUID, personal_key: bytes, notice_id: int) -> bool:
+    """Take a notice out of the person's inbox; the row itself goes with the expiry job."""
+    notice = await _own_notice(person_id, notice_id)
+    if notice is None:
+        return False
+    await _write_mark(notice, personal_key, dismissed=True)
+    return True
+
+
+# Expiry: a job --------------------------------------------------------------------------
+
+
+async def delete_expired(day: date | None = None) -> tuple[int, int]:
+    """Delete notices sent 90 days ago or more, and their marks. Returns both counts."""
+    day = day or today()
+    notices = await Notice.filter(sent_on__lte=day - timedelta(days=KEPT_DAYS)).delete()
+    marks = await NoticeMark.filter(expires_on__lte=day).delete()
+    return notices, marks
 
 
 def title_of(kind: str) -> str:

@@ -2,7 +2,8 @@
 
 Both actions are plain forms (POST, then back to the inbox). With htmx, the
 same forms swap the list in place: the route renders the page's `notices`
-block alone, with a short status message that takes focus.
+block alone, with a short status message that takes focus. Neither changes the
+notice: each writes a mark keyed by the person's own key (governance.inbox).
 """
 
 from __future__ import annotations
@@ -21,14 +22,14 @@ from chorus.i18n import N_, _, current_language
 from chorus.rendering import render
 from chorus.sessions import CurrentPerson
 from governance import inbox
-from governance.models import Notice
+from governance.inbox import InboxNotice
 
 MAX_ID = 2**31 - 1
 
 # What the page says after each action (no JavaScript: through ?done=...).
 DONE = {
     "read": N_("The notice is marked as read."),
-    "deleted": N_("The notice is deleted."),
+    "deleted": N_("The notice is removed from your inbox."),
 }
 
 
@@ -55,19 +56,21 @@ def wants_fragment(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
 
-def shown(notice: Notice) -> ShownNotice:
+def shown(found: InboxNotice) -> ShownNotice:
+    notice = found.notice
     return ShownNotice(
         id=notice.id,
         title=inbox.title_of(notice.kind),
         sent_on=notice.sent_on,
         date=shown_date(notice.sent_on),
         link=local_link(notice.link),
-        is_read=notice.is_read,
+        is_read=found.read,
     )
 
 
 async def inbox_page(request: Request, person: CurrentPerson, done: str | None) -> Response:
-    notices = [shown(notice) for notice in await inbox.notices_for(person.person)]
+    found = await inbox.inbox_of(person.person.id, person.personal_key)
+    notices = [shown(notice) for notice in found]
     message = _(DONE[done]) if done in DONE else ""
     return render(
         request,
@@ -98,14 +101,14 @@ def notice_id(request: Request) -> int:
 @signed_in()
 async def mark_read(request: Request, person: CurrentPerson) -> Response:
     # Someone else's notice is "not found", exactly like one that does not exist.
-    if not await inbox.mark_read(person.person, notice_id(request)):
+    if not await inbox.mark_read(person.person.id, person.personal_key, notice_id(request)):
         raise HTTPException(404)
     return await after_action(request, person, "read")
 
 
 @signed_in()
 async def delete_notice(request: Request, person: CurrentPerson) -> Response:
-    if not await inbox.delete_notice(person.person, notice_id(request)):
+    if not await inbox.dismiss(person.person.id, person.personal_key, notice_id(request)):
         raise HTTPException(404)
     return await after_action(request, person, "deleted")
 

@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 from chorus.jobs import PeriodicJob
-from governance.sessions import purge_expired_sessions
+from governance import inbox, invites
+from governance.charter import current_charter
+from governance.sessions import purge_signed_out
 
 
 async def purge_sessions() -> None:
-    await purge_expired_sessions()
+    await purge_signed_out()
 
 
-jobs = [PeriodicJob("purge-sessions", 600, purge_sessions)]
+async def expire_notices() -> None:
+    """Notices and their read marks go 90 days after the notice was sent."""
+    await inbox.delete_expired()
+
+
+async def end_invite_periods(key_directory: Path) -> None:
+    """A past invite period's key is destroyed, and its members' counts deleted."""
+    await invites.destroy_past_periods(key_directory, await current_charter())
+
+
+jobs = [
+    PeriodicJob("purge-sessions", 600, purge_sessions),
+    PeriodicJob("expire-notices", 3600, expire_notices),
+]
+
+
+def jobs_with_keys(key_directory: Path) -> list[PeriodicJob]:
+    """Every governance job, with those that need the key directory."""
+    ending = functools.partial(end_invite_periods, key_directory)
+    return [*jobs, PeriodicJob("end-invite-periods", 3600, ending)]

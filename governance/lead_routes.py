@@ -1,11 +1,11 @@
 """Pages for leads (and, for invites, stewards and members where the charter allows).
 
-Invites: list them (role, state, date; never who used one), create one, whose
-code is shown once on the page that answers the form and never put in an
-address, and revoke an open one. People: list them by pseudonym and role,
-suspend an account for safety (the complaints committee reviews it), close
-an account when its owner asks. Thin handlers: read the form, call the
-service, render.
+Invites: list the open and cancelled ones (role, state, date; nobody's name)
+with a count of used ones, create one, whose code is shown once on the page
+that answers the form and never put in an address, and revoke an open one.
+People: list them by pseudonym and role, suspend an account for safety (the
+complaints committee reviews it), close an account when its owner asks. Thin
+handlers: read the form, call the service, render.
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ from chorus.i18n import N_, _, current_language
 from chorus.rendering import done_message, render
 from chorus.scrubbing import KIND_NAMES, scrub_field
 from chorus.sessions import CurrentPerson
-from chorus.state import lookup_key
+from chorus.state import key_directory, lookup_key
 from chorus.text import FieldErrors, text
 from governance import invites, suspensions
+from governance.accounts import pseudonym_of
 from governance.charter import Charter, current_charter
 from governance.errors import InviteNotAllowed
 from governance.inbox_routes import shown_date
@@ -47,6 +48,7 @@ REASON_KEPT = 5 * REASON_MAX
 
 DONE = {
     "revoked": N_("The invite is cancelled. Its code no longer works."),
+    "gone": N_("That invite is no longer in the list: it was used, so there is nothing to cancel."),
     "suspended": N_(
         "The account is suspended and signed out everywhere. "
         "The complaints committee will review it."
@@ -57,7 +59,6 @@ DONE = {
 STATUS_WORDS = {
     "open": N_("Open"),
     "expired": N_("Expired"),
-    "used": N_("Used"),
     "revoked": N_("Cancelled"),
 }
 
@@ -71,8 +72,14 @@ class InviteRow:
     role: Role
     status: str
     status_words: str  # untranslated
-    expires_on: date
+    valid_until: date
     expires: str  # in the reader's language
+
+
+@dataclass(frozen=True)
+class UsedCount:
+    role: Role
+    count: int
 
 
 class RoleMissing(Exception):
@@ -98,18 +105,23 @@ def invite_rows(found: list[Invite]) -> list[InviteRow]:
     rows = []
     for invite in found:
         status = invites.invite_status(invite)
-        expires_on = invite.expires_at.date()
+        valid_until = invites.last_valid_day(invite)
         rows.append(
             InviteRow(
                 invite.id,
                 invite.role,
                 status,
                 STATUS_WORDS[status],
-                expires_on,
-                shown_date(expires_on),
+                valid_until,
+                shown_date(valid_until),
             )
         )
     return rows
+
+
+def used_rows(counts: dict[Role, int]) -> list[UsedCount]:
+    """Used invites by role, in the order roles are listed everywhere."""
+    return [UsedCount(role, counts[role]) for role in Role if counts.get(role)]
 
 
 async def invites_page(
@@ -126,6 +138,7 @@ async def invites_page(
         "governance/lead/invites.html",
         {
             "invites": invite_rows(await invites.invites_newest_first()),
+            "used": used_rows(await invites.used_counts()),
             "choices": role_choices(set(person.roles)),
             "valid_days": charter.invite_valid_days,
             "values": values or {},
@@ -137,15 +150,15 @@ async def invites_page(
 
 
 def created_page(request: Request, created: NewInvite, back: str) -> Response:
-    expires_on = created.invite.expires_at.date()
+    valid_until = invites.last_valid_day(created.invite)
     return render(
         request,
         "governance/lead/invite_created.html",
         {
             "code": created.code,
             "role": created.invite.role,
-            "expires_on": expires_on,
-            "expires": shown_date(expires_on),
+            "expires_on": valid_until,
+            "expires": shown_date(valid_until),
             "back": back,
         },
     )
@@ -179,17 +192,14 @@ async def revoke_invite(request: Request, person: CurrentPerson) -> Response:
     invite_id: UUID = request.path_params["invite_id"]
     try:
         found = await invites.revoke_open_invite(invite_id)
-    except InviteNotRevocable as error:
-        message = {
-            "used": _("This invite was already used, so it cannot be cancelled."),
-            "revoked": _("This invite was already cancelled."),
-        }[error.why]
+    except InviteNotRevocable:
+        message = _("This invite was already cancelled.")
         return await invites_page(
             request, person, errors={f"invite-{invite_id}": message}, status_code=400
         )
-    if not found:
-        raise HTTPException(404)
-    return RedirectResponse("/lead/invites?done=revoked", status_code=303)
+    # A used invite is deleted, so one no longer found was (almost surely) just used.
+    done = "revoked" if found else "gone"
+    return RedirectResponse(f"/lead/invites?done={done}", status_code=303)
 
 
 def members_may_invite(person: CurrentPerson, charter: Charter) -> bool:
@@ -204,9 +214,20 @@ async def member_invites(request: Request, person: CurrentPerson) -> Response:
     charter = await current_charter()
     if not members_may_invite(person, charter):
         raise HTTPException(403)
-    left = invites.invites_left(person.person.invites_created, charter)
-    context: dict[str, Any] = {"left": left, "limit": charter.invites_per_member, "errors": {}}
-    context["valid_days"] = charter.invite_valid_days
+    keys = key_directory(request)
+    created_so_far = await invites.invites_created(person.person.id, charter, keys)
+    day = invites.today()
+    renews_on = invites.period_ends_on(
+        invites.period_number(day, charter.invite_period_days), charter.invite_period_days
+    )
+    context: dict[str, Any] = {
+        "left": invites.invites_left(created_so_far, charter),
+        "limit": charter.invites_per_member,
+        "period_days": charter.invite_period_days,
+        "renews": shown_date(renews_on),
+        "valid_days": charter.invite_valid_days,
+        "errors": {},
+    }
     if request.method == "GET":
         return render(request, "governance/lead/member_invites.html", context)
     try:
@@ -216,11 +237,15 @@ async def member_invites(request: Request, person: CurrentPerson) -> Response:
             charter=charter,
             lookup_key=lookup_key(request),
             creator_roles=set(person.roles),
+            day=day,
+            key_directory=keys,
         )
     except InviteNotAllowed:
+        context["left"] = 0
         context["errors"] = {
             "invites-left": _(
-                "You have used all %(limit)s of your invites.", limit=charter.invites_per_member
+                "You have used all %(limit)s of your invites for now.",
+                limit=charter.invites_per_member,
             )
         }
         return render(request, "governance/lead/member_invites.html", context, status_code=400)
@@ -240,7 +265,7 @@ def page_number(request: Request) -> int:
 @signed_in(Role.LEAD)
 async def people(request: Request, person: CurrentPerson) -> Response:
     page = page_number(request)
-    rows, more = await suspensions.people_page(page)
+    rows, more = await suspensions.people_page(key_directory(request), page)
     return render(
         request,
         "governance/lead/people.html",
@@ -276,6 +301,7 @@ async def suspend(request: Request, person: CurrentPerson) -> Response:
     charter = await current_charter()
     context: dict[str, Any] = {
         "target": target,
+        "target_name": pseudonym_of(target, key_directory(request)),
         "myself": target.id == person.person.id,
         "suspended": await suspensions.is_suspended(target),
         "review_days": charter.suspension_review_days,
@@ -309,13 +335,19 @@ async def suspend(request: Request, person: CurrentPerson) -> Response:
 @signed_in(Role.LEAD)
 async def close(request: Request, person: CurrentPerson) -> Response:
     target = await person_from_path(request)
-    context: dict[str, Any] = {"target": target, "myself": target.id == person.person.id}
+    context: dict[str, Any] = {
+        "target": target,
+        "target_name": pseudonym_of(target, key_directory(request)),
+        "myself": target.id == person.person.id,
+    }
     context["errors"] = {}
     if request.method == "GET":
         return render(request, "governance/lead/close.html", context)
     form = await request.form()
     try:
-        await suspensions.close_account(target, by=person.person, asked=form.get("asked") == "yes")
+        await suspensions.close_account(
+            target, by=person.person, asked=form.get("asked") == "yes", keys=key_directory(request)
+        )
     except RequestNotConfirmed:
         context["errors"] = {"asked": _("Tick the box to confirm that the person asked for this.")}
     except NotOnYourself:

@@ -49,15 +49,20 @@ class SuspensionReview(StrEnum):
 
 class Person(Model):
     id = fields.UUIDField(primary_key=True)
-    pseudonym = fields.CharField(max_length=40)
-    # The pseudonym folded (case, width, accents kept) so "Ana" and "ANA" cannot both exist.
-    pseudonym_key = fields.CharField(max_length=160, unique=True)
+    # The pseudonym is never stored in the clear (anonymity point 2: a deleted account
+    # must leave none behind in data files, WAL or backups). It is sealed under a key of
+    # this person's own in the key directory (anonymity.owner_keys), destroyed with the
+    # account; sign-in finds the person by HMAC(lookup secret, folded pseudonym).
+    name_lookup = fields.CharField(max_length=64, unique=True)
+    sealed_name = fields.BinaryField()
     # Parameters, salt and verifier of the stretched passphrase (anonymity.wrapping).
     passphrase = fields.BinaryField()
     # The personal key, wrapped by the passphrase; never stored in the clear.
     wrapped_key = fields.BinaryField()
-    # How many invites this person created: kept for limits, never who they invited.
-    invites_created = fields.IntField(default=0)
+    # Every session cookie carries the generation it was issued under; only explicit acts
+    # (sign out everywhere, a new passphrase, recovery, suspension) move it on, which
+    # ends every session at once without a session row ever being written.
+    session_generation = fields.IntField(default=0, db_default=0)
 
     roles: fields.ReverseRelation[RoleGrant]
 
@@ -90,33 +95,30 @@ class RecoveryCode(Model):
 
 
 class Invite(Model):
+    """An open or cancelled invite. Nothing says who created it, and a used one is deleted."""
+
     id = fields.UUIDField(primary_key=True)
     lookup = fields.CharField(max_length=64, unique=True)  # keyed hash of the code
     role = fields.CharEnumField(Role, max_length=20)
-    expires_at = fields.DatetimeField()
+    # The first day it no longer works: a day, not a time, so it dates nothing precisely.
+    expires_on = fields.DateField()
     state = fields.CharEnumField(InviteState, max_length=10, default=InviteState.OPEN)
-    # Who created it, while it is open; forgotten the moment it is used.
-    created_by: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
-        "governance.Person", related_name=False, null=True, on_delete=fields.SET_NULL
-    )
-    created_by_id: str | None
 
     class Meta:
         table = "governance_invite"
 
 
-class Session(Model):
-    # SHA-256 of the opaque id in the cookie; the id itself is never stored.
+class SignedOut(Model):
+    """A session cookie signed out before its end: HMAC(app secret, its random id)."""
+
+    # Nobody without the cookie can tie the hash to anyone. Kept until the cookie's own end
+    # (rounded up to 10 minutes), then purged with every other expired one.
+
     id_hash = fields.CharField(max_length=64, primary_key=True)
-    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
-        "governance.Person", related_name="sessions", on_delete=fields.CASCADE
-    )
-    # Both rounded up to 10 minutes: no precise trace of when someone was here.
-    idle_expires_at = fields.DatetimeField()
     expires_at = fields.DatetimeField()
 
     class Meta:
-        table = "governance_session"
+        table = "governance_signed_out"
 
 
 class Suspension(Model):
@@ -154,6 +156,12 @@ class Closure(Model):
 
 
 class Notice(Model):
+    """A notice to one person, written only by jobs and public acts.
+
+    Reading or dismissing it never touches this row: that is a NoticeMark, keyed by the
+    person's own key.
+    """
+
     id = fields.IntField(primary_key=True)
     person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
         "governance.Person", related_name="notices", on_delete=fields.CASCADE
@@ -161,7 +169,6 @@ class Notice(Model):
     # What kind of news (its discreet title is translated when shown) and where to read it.
     kind = fields.CharField(max_length=40)
     link = fields.CharField(max_length=200, default="")
-    is_read = fields.BooleanField(default=False)
     sent_on = fields.DateField()
 
     class Meta:
@@ -176,3 +183,43 @@ class CharterValue(Model):
 
     class Meta:
         table = "governance_charter_value"
+
+
+class NoticeMark(Model):
+    """That a notice was read or dismissed: HMAC(personal key, notice id), nothing else.
+
+    No foreign key, on purpose: inserting one would lock the notice row, which names its
+    person. Only its owner, signed in, can compute a mark. It expires with its notice.
+    """
+
+    mark = fields.CharField(max_length=64, primary_key=True)
+    dismissed = fields.BooleanField(default=False)
+    expires_on = fields.DateField()
+
+    class Meta:
+        table = "governance_notice_mark"
+
+
+class InviteCount(Model):
+    """How many invites one member created in one invite period.
+
+    Kept under HMAC(period key, member): the period key is destroyed when the period ends,
+    and the rows with it.
+    """
+
+    tag = fields.CharField(max_length=64, primary_key=True)
+    period = fields.IntField()  # the period's number: days since 1970 // the period's days
+    count = fields.IntField()
+
+    class Meta:
+        table = "governance_invite_count"
+
+
+class InvitesUsed(Model):
+    """How many invites of each role were used, in all: never which, nor by whom."""
+
+    role = fields.CharEnumField(Role, max_length=20, primary_key=True)
+    count = fields.IntField()
+
+    class Meta:
+        table = "governance_invites_used"

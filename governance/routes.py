@@ -15,7 +15,15 @@ from anonymity.wrapping import keyed_hash
 from chorus.auth import signed_in
 from chorus.ratelimit import INVITE, RECOVERY, SIGN_IN, RateLimited, RateLimiter
 from chorus.rendering import render
-from chorus.sessions import CurrentPerson, clear_session_cookie, current_person, set_session_cookie
+from chorus.sessions import (
+    CookieKeys,
+    CurrentPerson,
+    clear_session_cookie,
+    current_person,
+    set_session_cookie,
+)
+from chorus.sessions import sign_out as sign_out_this_browser
+from chorus.state import key_directory
 from chorus.text import text
 from governance import accounts, sessions
 from governance.accounts import Secrets, SignedIn, clean_pseudonym
@@ -40,9 +48,15 @@ def pseudonym_key(pseudonym: str) -> str:
         return pseudonym.strip().casefold()[:160]
 
 
-async def signed_in_response(request: Request, signed: SignedIn, response: Response) -> Response:
-    session_id = await sessions.start_session(signed.person)
-    set_session_cookie(response, request.app.state.cookie_key, session_id, signed.personal_key)
+def cookie_keys(request: Request) -> CookieKeys:
+    found: CookieKeys = request.app.state.cookie_keys
+    return found
+
+
+def signed_in_response(request: Request, signed: SignedIn, response: Response) -> Response:
+    """A new session: a cookie for this browser, and nothing written anywhere."""
+    ticket = sessions.new_ticket(signed.person, signed.personal_key, signed.pseudonym)
+    set_session_cookie(response, cookie_keys(request).seal, ticket)
     return response
 
 
@@ -81,9 +95,9 @@ async def join(request: Request) -> Response:
     page = render(
         request,
         "governance/recovery_codes.html",
-        {"codes": joined.recovery_codes, "joined": True, "pseudonym": joined.person.pseudonym},
+        {"codes": joined.recovery_codes, "joined": True, "pseudonym": joined.pseudonym},
     )
-    return await signed_in_response(request, joined, page)
+    return signed_in_response(request, joined, page)
 
 
 # Signing in and out ---------------------------------------------------------
@@ -112,13 +126,13 @@ async def sign_in(request: Request) -> Response:
             status_code=400,
         )
     await limiter(request).clear(SIGN_IN, key)
-    return await signed_in_response(request, signed, RedirectResponse("/account", status_code=303))
+    return signed_in_response(request, signed, RedirectResponse("/account", status_code=303))
 
 
 async def sign_out(request: Request) -> Response:
     person = current_person(request)
     if person is not None:
-        await sessions.end_session(person.session_id)
+        await sign_out_this_browser(cookie_keys(request), person)
     response = RedirectResponse("/", status_code=303)
     clear_session_cookie(response)
     return response
@@ -165,7 +179,7 @@ async def recover(request: Request) -> Response:
             {"values": values, "errors": field_errors(error, credentials_field="code")},
             status_code=400,
         )
-    return await signed_in_response(
+    return signed_in_response(
         request, recovered, RedirectResponse("/account?recovered=1", status_code=303)
     )
 
@@ -208,7 +222,9 @@ async def change_passphrase(request: Request, person: CurrentPerson) -> Response
             {"errors": field_errors(error, credentials_field="current")},
             status_code=400,
         )
-    return RedirectResponse("/account?changed=1", status_code=303)
+    # Every other session ended; this browser stays signed in with a fresh one.
+    signed = SignedIn(person.person, person.personal_key, person.pseudonym)
+    return signed_in_response(request, signed, RedirectResponse("/account?changed=1", 303))
 
 
 @signed_in()
@@ -227,7 +243,9 @@ async def delete_account(request: Request, person: CurrentPerson) -> Response:
         return render(request, "governance/delete.html", {"errors": {}})
     form = await request.form()
     try:
-        await accounts.delete_account(person.person, text(form, "current", 1000))
+        await accounts.delete_account(
+            person.person, text(form, "current", 1000), key_directory(request)
+        )
     except WrongCredentials as error:
         return render(
             request,

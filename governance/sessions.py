@@ -1,28 +1,47 @@
-"""Server-side sessions: an opaque id in the cookie, only its hash in the database.
+"""Sessions carried by the client: signing in writes nothing, browsing writes nothing.
 
-Expiry times are rounded up to 10 minutes, so the table never records when
-someone was last here with any precision. Idle sessions end after 30 minutes,
-all sessions after 12 hours.
+A session is a *ticket* that the browser keeps in an encrypted, authenticated
+cookie (sealed by chorus.sessions): a random session id, the person, the
+generation of their sessions it was issued under, when it ends (idle and
+absolute, both rounded up to 10 minutes) and their personal key. The database
+is only read, to see that the person still exists, which roles they hold, and
+that their session generation has not moved on. Only explicit acts move it on
+(sign out everywhere, a new passphrase, recovery, suspension); deleting the
+account removes the row. So no routine path writes or locks a row about a
+person (DESIGN.md, anonymity point 2), and a copy of the database cannot line a
+sign-in up with a ballot written a moment later.
+
+Signing out one browser stores HMAC(app secret, session id) with the rounded
+expiry: a value nobody without that browser's cookie can tie to anyone, purged
+in bulk once it has expired. Idle sessions end after 30 minutes, all sessions
+after 12 hours.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 import secrets
-from dataclasses import dataclass, field
+import struct
+import uuid
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from tortoise import connections
+from tortoise.expressions import F
 
 from chorus import memo
-from governance.models import Person, Role, Session
+from governance.models import Person, Role, SignedOut
 
 IDLE = timedelta(minutes=30)
 ABSOLUTE = timedelta(hours=12)
 ROUNDING = timedelta(minutes=10)
-ID_BYTES = 32
+ID_BYTES = 16
+KEY_BYTES = 32
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # where the 10-minute grid starts
+
+# Session id, person, generation, idle end and end (in 10-minute steps since EPOCH),
+# personal key; the pseudonym (UTF-8) fills the rest.
+_HEAD = struct.Struct(f">{ID_BYTES}s16sIII{KEY_BYTES}s")
 
 
 def round_up(moment: datetime, step: timedelta = ROUNDING) -> datetime:
@@ -30,109 +49,141 @@ def round_up(moment: datetime, step: timedelta = ROUNDING) -> datetime:
     return EPOCH + steps * step
 
 
-def hash_id(session_id: bytes) -> str:
-    return hashlib.sha256(session_id).hexdigest()
+def _steps(moment: datetime) -> int:
+    return (moment - EPOCH) // ROUNDING
 
 
-async def start_session(person: Person, now: datetime | None = None) -> bytes:
+@dataclass(frozen=True)
+class Ticket:
+    """What a session cookie carries, once opened."""
+
+    session_id: bytes
+    person_id: uuid.UUID
+    generation: int
+    idle_expires_at: datetime
+    expires_at: datetime
+    personal_key: bytes = field(repr=False)
+    pseudonym: str = field(repr=False)
+
+    def live_at(self, now: datetime) -> bool:
+        return now < self.idle_expires_at and now < self.expires_at
+
+    def extended(self, now: datetime) -> Ticket:
+        """The ticket with its idle end moved on from `now`: itself while that changes
+        nothing (so a fresh cookie is sent at most once per 10 minutes of activity)."""
+        idle = min(round_up(now + IDLE), self.expires_at)
+        return self if idle == self.idle_expires_at else replace(self, idle_expires_at=idle)
+
+    def pack(self) -> bytes:
+        head = _HEAD.pack(
+            self.session_id,
+            self.person_id.bytes,
+            self.generation,
+            _steps(self.idle_expires_at),
+            _steps(self.expires_at),
+            self.personal_key,
+        )
+        return head + self.pseudonym.encode()
+
+    @classmethod
+    def unpack(cls, data: bytes) -> Ticket | None:
+        if len(data) < _HEAD.size:
+            return None
+        session_id, person, generation, idle, ends, key = _HEAD.unpack_from(data)
+        try:
+            pseudonym = data[_HEAD.size :].decode()
+        except UnicodeDecodeError:
+            return None
+        return cls(
+            session_id,
+            uuid.UUID(bytes=person),
+            generation,
+            EPOCH + idle * ROUNDING,
+            EPOCH + ends * ROUNDING,
+            key,
+            pseudonym,
+        )
+
+
+def new_ticket(
+    person: Person, personal_key: bytes, pseudonym: str, now: datetime | None = None
+) -> Ticket:
+    """A new session for `person`; nothing is written anywhere."""
     now = now or datetime.now(UTC)
-    session_id = secrets.token_bytes(ID_BYTES)
-    await Session.create(
-        id_hash=hash_id(session_id),
-        person=person,
+    return Ticket(
+        session_id=secrets.token_bytes(ID_BYTES),
+        person_id=person.id,
+        generation=person.session_generation,
         idle_expires_at=round_up(now + IDLE),
         expires_at=round_up(now + ABSOLUTE),
+        personal_key=personal_key,
+        pseudonym=pseudonym,
     )
-    return session_id
 
 
 @dataclass(frozen=True)
 class LiveSession:
-    """A live session: whose it is, their roles, and when it ends."""
+    """A live session: whose it is, and their roles."""
 
     person: Person
     roles: frozenset[Role]
-    idle_expires_at: datetime
-    expires_at: datetime
-    # Worked out once, since every signed-in request asks (seconds since the epoch).
-    _quiet: tuple[float, float, float] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        ends = min(self.idle_expires_at, self.expires_at).timestamp()
-        object.__setattr__(self, "_quiet", (ends, *quiet_window(self)))
-
-    def still_live(self, now: float, *, extend: bool) -> bool:
-        """Live at `now` (seconds since the epoch), with nothing to write: its idle time
-        needs no extending (as resume_session decides: see quiet_window)."""
-        ends, after, until = self._quiet
-        return now < ends and (not extend or after < now <= until)
+    # When it ends, in seconds since the epoch, for the memo's quick check.
+    ends: float = math.inf
 
 
-def quiet_window(session: LiveSession) -> tuple[float, float]:
-    """When `min(round_up(now + IDLE), expires_at) == idle_expires_at`, so resume_session
-    writes nothing: `now` (seconds since the epoch) after the first and up to the second.
-    Both times sit on the 10-minute grid, as round_up leaves them."""
-    idle, ends = session.idle_expires_at, session.expires_at
-    if idle > ends or (idle - EPOCH) % ROUNDING:
-        return math.inf, -math.inf  # never: any request writes
-    if idle == ends:  # extended as far as it goes: nothing more to write
-        return (ends - ROUNDING - IDLE).timestamp(), math.inf
-    return (idle - ROUNDING - IDLE).timestamp(), (idle - IDLE).timestamp()
-
-
-# The session, its person and their roles in one statement (one row per role), since
-# every signed-in request asks for it.
+# The person, their roles and whether this very cookie was signed out, in one statement
+# (one row per role), since every signed-in request asks; it only reads.
 _LIVE_SESSION = (
-    "SELECT p.*, s.idle_expires_at AS session_idle_expires_at,"
-    " s.expires_at AS session_expires_at, r.role AS granted_role"
-    " FROM governance_session s JOIN governance_person p ON p.id = s.person_id"
-    " LEFT JOIN governance_role_grant r ON r.person_id = s.person_id"
-    " WHERE s.id_hash = {}"
+    "SELECT p.*, r.role AS granted_role,"
+    " EXISTS (SELECT 1 FROM governance_signed_out o WHERE o.id_hash = {signed_out})"
+    " AS signed_out"
+    " FROM governance_person p"
+    " LEFT JOIN governance_role_grant r ON r.person_id = p.id"
+    " WHERE p.id = {person}"
 )
 
 
 async def resume_session(
-    session_id: bytes, now: datetime | None = None, *, extend: bool = True
+    ticket: Ticket, signed_out_hash: str, now: datetime | None = None
 ) -> LiveSession | None:
-    """The live session for this id, its idle time extended (unless `extend` is False);
-    None (and gone) if it ended."""
+    """The live session this ticket stands for; None if it ended (by time, by signing out,
+    by an explicit act that moved the person's generation on, or with the account)."""
     now = now or datetime.now(UTC)
-    id_hash = hash_id(session_id)
+    if not ticket.live_at(now):
+        return None
     connection = connections.get("default")
-    slot = "$1" if connection.capabilities.dialect == "postgres" else "?"
-    rows = await connection.execute_query_dict(_LIVE_SESSION.format(slot), [id_hash])
-    if not rows:
+    postgres = connection.capabilities.dialect == "postgres"
+    query = _LIVE_SESSION.format(
+        signed_out="$1" if postgres else "?", person="$2" if postgres else "?"
+    )
+    rows = await connection.execute_query_dict(query, [signed_out_hash, str(ticket.person_id)])
+    if not rows or rows[0]["signed_out"]:
         return None
-    times = Session._meta.fields_map
-    idle = times["idle_expires_at"].to_python_value(rows[0]["session_idle_expires_at"])
-    ends = times["expires_at"].to_python_value(rows[0]["session_expires_at"])
-    if idle <= now or ends <= now:
-        await Session.filter(id_hash=id_hash).delete()
+    if rows[0]["session_generation"] != ticket.generation:
         return None
-    extended = min(round_up(now + IDLE), ends)
-    if extend and extended != idle:
-        # Written at most once per 10 minutes of activity.
-        await Session.filter(id_hash=id_hash).update(idle_expires_at=extended)
-        idle = extended
     # As the ORM builds a person from a row of its own table (extra columns are ignored).
     person = Person._init_from_db(**rows[0])
     roles = frozenset(Role(row["granted_role"]) for row in rows if row["granted_role"])
-    return LiveSession(person, roles, idle, ends)
+    ends = min(ticket.idle_expires_at, ticket.expires_at).timestamp()
+    return LiveSession(person, roles, ends)
 
 
-async def end_session(session_id: bytes) -> None:
-    await Session.filter(id_hash=hash_id(session_id)).delete()
+async def end_session(signed_out_hash: str, expires_at: datetime) -> None:
+    """Sign one browser out: its cookie is refused from now on, wherever it is shown."""
+    # Signing out twice is no error, and must not make the database log one.
+    await SignedOut.bulk_create(
+        [SignedOut(id_hash=signed_out_hash, expires_at=expires_at)], ignore_conflicts=True
+    )
     memo.changed()  # refused from the next request on, a GET (quick exit) included
 
 
-async def end_all_sessions(person: Person) -> int:
-    ended = await Session.filter(person=person).delete()
+async def end_all_sessions(person: Person) -> None:
+    """An explicit act: every session of this person ends at once, on every device."""
+    await Person.filter(id=person.id).update(session_generation=F("session_generation") + 1)
+    person.session_generation += 1
     memo.changed()
-    return ended
 
 
-async def purge_expired_sessions(now: datetime | None = None) -> int:
-    """The scheduled clean-up: ended sessions leave no rows behind."""
-    now = now or datetime.now(UTC)
-    idle = await Session.filter(idle_expires_at__lte=now).delete()
-    return idle + await Session.filter(expires_at__lte=now).delete()
+async def purge_signed_out(now: datetime | None = None) -> int:
+    """The scheduled clean-up: signed-out cookies past their end leave no rows behind."""
+    return await SignedOut.filter(expires_at__lte=now or datetime.now(UTC)).delete()

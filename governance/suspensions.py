@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from uuid import UUID
 
 from tortoise.transactions import in_transaction
 
+from anonymity import owner_keys
 from chorus.database import forget_deleted_rows
+from governance.accounts import pseudonym_of
 from governance.errors import GovernanceError
 from governance.models import Closure, Person, Role, Suspension
 from governance.sessions import end_all_sessions
@@ -62,29 +65,31 @@ def clean_reason(text: str) -> str:
     return reason
 
 
-async def people_page(page: int = 1) -> tuple[list[PersonRow], bool]:
-    """One page of people by pseudonym, and whether there is a page after it."""
-    people = (
-        await Person.all()
-        .order_by("pseudonym_key")
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE + 1)
-        .prefetch_related("roles")
+async def people_page(key_directory: Path, page: int = 1) -> tuple[list[PersonRow], bool]:
+    """One page of people by pseudonym, and whether there is a page after it.
+
+    Pseudonyms are stored sealed (anonymity.owner_keys), so they are opened and sorted
+    here rather than by the database."""
+    people = await Person.all().prefetch_related("roles")
+    named = sorted(
+        ((pseudonym_of(person, key_directory), person) for person in people),
+        key=lambda pair: (pair[0].casefold(), str(pair[1].id)),
     )
-    ids = [person.id for person in people[:PAGE_SIZE]]
+    shown = named[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1]
+    ids = [person.id for _, person in shown[:PAGE_SIZE]]
     suspended = set(
         await Suspension.filter(person_id__in=ids, active=True).values_list("person_id", flat=True)
     )
     rows = [
         PersonRow(
             id=person.id,
-            pseudonym=person.pseudonym,
+            pseudonym=pseudonym,
             roles=sorted(grant.role for grant in person.roles),
             suspended=person.id in suspended,
         )
-        for person in people[:PAGE_SIZE]
+        for pseudonym, person in shown[:PAGE_SIZE]
     ]
-    return rows, len(people) > PAGE_SIZE
+    return rows, len(shown) > PAGE_SIZE
 
 
 async def find_person(person_id: UUID) -> Person | None:
@@ -110,7 +115,7 @@ async def suspend(person: Person, reason: str, by: Person) -> Suspension:
     return suspension
 
 
-async def close_account(person: Person, by: Person, *, asked: bool) -> None:
+async def close_account(person: Person, by: Person, *, asked: bool, keys: Path) -> None:
     """Remove the account of someone who asked for it; their roles, inbox and sessions go too."""
     if person.id == by.id:
         raise NotOnYourself
@@ -119,4 +124,5 @@ async def close_account(person: Person, by: Person, *, asked: bool) -> None:
     async with in_transaction():
         await person.delete()
         await Closure.create(closed_by=by, closed_on=datetime.now(UTC).date())
+    owner_keys.destroy(keys, str(person.id))  # the pseudonym, everywhere
     await forget_deleted_rows()

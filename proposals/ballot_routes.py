@@ -55,6 +55,13 @@ async def ballot_context(
     return context
 
 
+def not_in_electorate_message() -> str:
+    return _(
+        "Only people who could vote when this vote opened can vote in it. You joined, "
+        "or got your role, after it opened. Your ballot was not sent."
+    )
+
+
 async def voted(request: Request, person: CurrentPerson, round_: Round) -> bool:
     return await service.has_voted(round_, person.roles, person.person.id, key_directory(request))
 
@@ -97,6 +104,17 @@ async def ballot(request: Request, person: CurrentPerson) -> Response:
     context |= {"values": entered.entered, "errors": errors}
     if errors or form.get("change") == "yes":
         return render(request, "proposals/ballot.html", context, status_code=400 if errors else 200)
+    try:
+        eligible = await service.may_vote(
+            round_, person.roles, person.person.id, key_directory(request)
+        )
+    except service.WrongPhase as error:
+        return await round_page_answer(
+            request, person, round_, error=phase_message(error), status_code=409
+        )
+    if not eligible:
+        context |= {"errors": {"ballot": not_in_electorate_message()}}
+        return render(request, "proposals/ballot.html", context, status_code=403)
     assert entered.ballot is not None
     return render(
         request,
@@ -158,6 +176,13 @@ async def ballot_confirm(request: Request, person: CurrentPerson) -> Response:
             )
         except service.BallotTooLong:
             errors = {"ballot": _("This ballot is too long to store. Choose fewer options.")}
+        except service.NotInElectorate:
+            context = await ballot_context(request, person, round_)
+            context |= {
+                "values": entered.entered,
+                "errors": {"ballot": not_in_electorate_message()},
+            }
+            return render(request, "proposals/ballot.html", context, status_code=403)
         except service.AlreadyVoted:
             context = await ballot_context(request, person, round_, has_voted=True)
             context |= {"values": entered.entered}

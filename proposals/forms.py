@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -73,7 +74,9 @@ __all__ = [
     "read_proposal",
     "read_reason",
     "read_round",
+    "read_voting_end",
     "review_lines",
+    "submission_id",
     "text",
 ]
 
@@ -327,6 +330,27 @@ def read_round(form: FormData, today: date, *, petition: bool) -> tuple[RoundInp
     )
 
 
+def read_voting_end(
+    form: FormData, today: date, last_day: date
+) -> tuple[date | None, dict[str, str], FieldErrors]:
+    """A later last day of voting (a lead gives more time): after the one the round has
+    and after today, within two years. Returns the day, what was typed, and the errors."""
+    entered = {"voting_ends": text(form, "voting_ends", 40)}
+    chosen = _date(entered["voting_ends"])
+    if chosen is None:
+        if entered["voting_ends"].strip():
+            example = (last_day + timedelta(days=7)).isoformat()
+            message = _("Enter a real date as year-month-day, like %(example)s.", example=example)
+        else:
+            message = _("Enter the new last day of voting.")
+        return None, entered, {"voting_ends": message}
+    if chosen <= max(last_day, today):
+        return None, entered, {"voting_ends": _("Choose a day after the last day voting has now.")}
+    if chosen > today + _FURTHEST:
+        return None, entered, {"voting_ends": _("Choose a date within two years from today.")}
+    return chosen, entered, {}
+
+
 # -- Proposals and candidates -------------------------------------------------------------------
 
 
@@ -363,6 +387,14 @@ def read_proposal(form: FormData, *, candidate: bool) -> tuple[ProposalInput, Fi
     forms = _tags(form, "forms_of_trafficking", FORMS_OF_TRAFFICKING, errors)
     categories = _tags(form, "oppression_categories", OPPRESSION_CATEGORIES, errors)
     return ProposalInput(title, description, forms, categories, entered), errors
+
+
+def submission_id(form: FormData) -> uuid.UUID | None:
+    """The id a proposal form was given when shown (a hidden field); None if it is not one."""
+    try:
+        return uuid.UUID(text(form, "submission", 40).strip())
+    except ValueError:
+        return None
 
 
 def read_tellers(form: FormData, minimum: int) -> tuple[str | None, FieldErrors]:

@@ -81,6 +81,9 @@ class Round(Model):
     # How many could vote when voting started (for turnout).
     eligible_voters = fields.IntField(default=0)
     eligible_advisory = fields.IntField(default=0)
+    # Who could vote was stored when voting started (anonymity.electorate): only they vote.
+    # False for rounds whose voting started before electorates were stored.
+    electorate_fixed = fields.BooleanField(default=False)
     # The aggregate tables of the count (proposals.results), set when the round closes.
     tally: Any = fields.JSONField(null=True)
     advisory_tally: Any = fields.JSONField(null=True)

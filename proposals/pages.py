@@ -3,7 +3,6 @@ proposal an address names, how a round is described, and the messages they show.
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,14 +26,6 @@ from proposals.names import (
 
 MEMBER, ALLY, LEAD, COMMITTEE = "member", "ally", "lead", "committee"
 
-# Where a person votes, proposes, signs or co-signs: the shell writes nothing about their
-# session there (chorus.sessions), so no row about them is written just before one of
-# these, in an order a copy of the database could line up.
-QUIET_PATHS = re.compile(
-    r"^/(rounds/[^/]+/(ballot|ballot/confirm|propose|sign)"
-    r"|proposals/[^/]+/(cosign|edit|withdraw|contest))$"
-)
-
 DONE = {
     "opened": N_("The round is open. Members can now send proposals."),
     "petition": N_("Your petition is started. It needs more members to sign it."),
@@ -53,6 +44,7 @@ DONE = {
     "restored": N_("The proposal is shown again."),
     "upheld": N_("The proposal stays hidden."),
     "advanced": N_("The round moved to its next phase."),
+    "extended": N_("Voting now ends later. Everyone who can vote sees the new date."),
 }
 
 

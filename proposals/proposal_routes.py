@@ -3,6 +3,7 @@ lead's hiding with the author's contest and the complaints committee's decision.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -84,14 +85,19 @@ async def propose(request: Request, person: CurrentPerson) -> Response:
             status_code=409,
         )
     if request.method == "GET":
-        return render(request, "proposals/propose.html", proposal_form_context(round_, {}, {}))
-    text, entered, errors, scrubbed = await _read_proposal(await request.form(), round_)
+        # The form's own id: sent twice, it stores one proposal (service.submit_proposal).
+        fresh = {"submission": str(uuid.uuid4())}
+        return render(request, "proposals/propose.html", proposal_form_context(round_, fresh, {}))
+    form = await request.form()
+    text, entered, errors, scrubbed = await _read_proposal(form, round_)
+    submission = forms.submission_id(form)
+    entered = entered | {"submission": str(submission or uuid.uuid4())}
     if text is None:
         context = proposal_form_context(round_, entered, errors, scrubbed)
         return render(request, "proposals/propose.html", context, status_code=400)
     candidate = round_.purpose == Purpose.ELECTION
     if candidate:
-        text = service.ProposalText(person.person.pseudonym, text.description, [], [])
+        text = service.ProposalText(person.pseudonym, text.description, [], [])
     try:
         proposal = await service.submit_proposal(
             round_,
@@ -99,6 +105,7 @@ async def propose(request: Request, person: CurrentPerson) -> Response:
             round_tags(request, round_),
             person.person.id,
             Kind.CANDIDATE if candidate else Kind.PROPOSAL,
+            submission,
         )
     except service.AlreadyStanding:
         errors = {"description": _("You already stand in this election.")}

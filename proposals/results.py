@@ -12,9 +12,12 @@ Pure functions over the tables a tally returns (`proposals.tally`), nothing else
 - `charts`, `ordered`, `tie_explanations`, the tables and the notes are what the results
   page shows, translated in the language of the request.
 
-Counts may only be shown when enough ballots were counted (`disclosed`, DESIGN anonymity
-point 7): below that, show the order only, with `suppression_note`, and offer no recount
-file. The caller checks that; nothing here hides a number by itself.
+A result is published only when enough ballots were counted (`disclosed`, DESIGN anonymity
+point 7). Below that, `what_to_show` says what may be shown: nothing of a priorities round
+or of the allies' advice (not even the order: with a handful of ballots the order alone
+can show how one person voted), and of an election only who was elected. No recount file
+and no list of counted receipts either: their numbers are the ones withheld. The caller
+builds the page from `what_to_show`; the other functions here hide nothing by themselves.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import io
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from babel.lists import format_list
@@ -626,12 +630,59 @@ def disclosed(data: Mapping[str, Any], k: int) -> bool:
     return int(data["ballots_counted"]) >= k
 
 
+class Shown(StrEnum):
+    """How much of a count may be published."""
+
+    EVERYTHING = "everything"  # order, counts, charts, tables, ties, recount files, receipts
+    WINNER = "winner"  # an election below the threshold: only who was elected
+    NOTHING = "nothing"  # below the threshold: "too few ballots to publish a result"
+
+
+def what_to_show(data: Mapping[str, Any], k: int, *, election: bool) -> Shown:
+    """What of this count may be published, with k the charter's threshold.
+
+    The allies' advice is never an election (`election=False`): below k it shows nothing.
+    """
+    if disclosed(data, k):
+        return Shown.EVERYTHING
+    if election and data["winner"] is not None:
+        return Shown.WINNER  # a seat is given and public by nature: the rest is not
+    return Shown.NOTHING
+
+
 def suppression_note(k: int) -> str:
-    """Why a result shows the order but no numbers."""
+    """Why a priorities round publishes no result."""
     return _(
-        "Fewer than %(k)s people voted, so we show only the order, not the numbers. "
-        "Small numbers could show how one person voted.",
+        "Too few ballots to publish a result. Fewer than %(k)s people voted. With so "
+        "few ballots, the numbers or even the order could show how one person voted.",
         k=k,
+    )
+
+
+def election_note(k: int) -> str:
+    """Why an election shows only who was elected."""
+    return _(
+        "Fewer than %(k)s people voted, so we show only who was elected. We do not show "
+        "the numbers or the order of the others. With so few ballots, they could show "
+        "how one person voted.",
+        k=k,
+    )
+
+
+def advisory_note(k: int) -> str:
+    """Why the allies' advice is not shown at all."""
+    return _(
+        "Too few allies gave advice to publish it. Fewer than %(k)s allies took part. "
+        "With so few, even the order could show how one person chose.",
+        k=k,
+    )
+
+
+def extension_note() -> str:
+    """What could have been done: leads give more time to vote while voting is open."""
+    return _(
+        "While voting was open, leads could have given more time to vote, so that more "
+        "people could take part."
     )
 
 
@@ -686,9 +737,13 @@ __all__ = [
     "Chart",
     "Placed",
     "RunoffRow",
+    "Shown",
+    "advisory_note",
     "aggregates",
     "charts",
     "disclosed",
+    "election_note",
+    "extension_note",
     "grade_names",
     "grade_table",
     "label_of",
@@ -702,4 +757,5 @@ __all__ = [
     "suppression_note",
     "tie_explanations",
     "tie_rule_text",
+    "what_to_show",
 ]

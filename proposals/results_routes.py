@@ -16,7 +16,7 @@ from chorus.memo import generation
 from chorus.rendering import render, render_remembered
 from chorus.sessions import CurrentPerson
 from proposals import forms, results, service
-from proposals.models import Method, Phase, Round
+from proposals.models import Method, Phase, Purpose, Round
 from proposals.pages import (
     remembered_round,
     round_of,
@@ -35,17 +35,21 @@ async def _labels(round_: Round) -> dict[str, str]:
     return {p.ballot_key: p.title for p in await service.ballot_options(round_)}
 
 
-def results_view(data: dict[str, Any], labels: dict[str, str], k: int) -> dict[str, Any]:
-    shown = results.disclosed(data, k)
-    view: dict[str, Any] = {
-        "data": data,
-        "disclosed": shown,
-        "ordered": results.ordered(data, labels),
-        "ties": results.tie_explanations(data, labels),
-        "columns": results.option_labels(data, labels),
-    }
-    if shown:
+def results_view(
+    data: dict[str, Any], labels: dict[str, str], k: int, *, election: bool
+) -> dict[str, Any]:
+    """What the page may show of one count, and nothing more: below the threshold the
+    view holds no number and no order, so no template can show them by mistake."""
+    shown = results.what_to_show(data, k, election=election)
+    view: dict[str, Any] = {"shown": shown.value, "disclosed": shown == results.Shown.EVERYTHING}
+    if shown == results.Shown.WINNER:
+        view["winner"] = results.label_of(labels, data["winner"])
+    if shown == results.Shown.EVERYTHING:
         view |= {
+            "data": data,
+            "ordered": results.ordered(data, labels),
+            "ties": results.tie_explanations(data, labels),
+            "columns": results.option_labels(data, labels),
             "charts": results.charts(data, labels),
             "grade_table": results.grade_table(data, labels)
             if data["method"] == Method.MAJORITY_JUDGMENT
@@ -90,21 +94,35 @@ async def results_context(
 ) -> dict[str, Any]:
     labels = await _labels(round_)
     k: int = await request.app.state.results_threshold()
-    main = results_view(round_.tally, labels, k)
-    advisory = results_view(round_.advisory_tally, labels, k) if round_.advisory_tally else None
-    # Blank ballots took part too: turnout counts them.
+    election = round_.purpose == Purpose.ELECTION
+    main = results_view(round_.tally, labels, k, election=election)
+    advisory = (
+        results_view(round_.advisory_tally, labels, k, election=False)
+        if round_.advisory_tally
+        else None
+    )
+    # Blank ballots took part too: turnout counts them, against the electorate stored when
+    # voting opened (service._fix_electorate), not against who holds the role today.
     counted = round_.tally["ballots_counted"] + round_.tally["abstentions"]
     turnout = round(100 * counted / round_.eligible_voters) if round_.eligible_voters else None
+    # Below the threshold the list of counted receipts is not shown either: its length is
+    # the number of ballots, which is what the page withholds. Anyone can still check
+    # their own receipt with the form.
     return round_words(round_) | {
         "main": main,
         "advisory_view": advisory,
         "k": k,
         "suppression_note": results.suppression_note(k),
+        "election_note": results.election_note(k),
+        "advisory_note": results.advisory_note(k),
+        "extension_note": results.extension_note(),
         "tie_rule": results.tie_rule_text(round_.method),
         "turnout": turnout,
         "counted": counted,
-        "receipts": await service.receipts(round_),
-        "advisory_receipts": await service.receipts(round_, advisory=True) if advisory else [],
+        "receipts": await service.receipts(round_) if main["disclosed"] else [],
+        "advisory_receipts": await service.receipts(round_, advisory=True)
+        if advisory and advisory["disclosed"]
+        else [],
         "receipt": receipt,
         "receipt_counted": receipt_counted,
         "errors": errors or {},

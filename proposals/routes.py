@@ -5,7 +5,7 @@ Thin handlers: read the form, call the service, render."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -251,6 +251,45 @@ async def round_advance(request: Request, person: CurrentPerson) -> Response:
     return RedirectResponse(f"/rounds/{round_.id}?done=advanced", status_code=303)
 
 
+@signed_in(LEAD)
+async def round_extend(request: Request, person: CurrentPerson) -> Response:
+    """A lead gives more time to vote (GET: the form, which is also the confirm step)."""
+    round_ = await round_of(request)
+    if round_.phase != Phase.VOTING:
+        return await round_page_answer(
+            request,
+            person,
+            round_,
+            error=phase_message(service.WrongPhase(round_.phase)),
+            status_code=409,
+        )
+    last_day = (round_.voting_ends - timedelta(days=1)).date()
+    if request.method == "GET":
+        values = {"voting_ends": (last_day + timedelta(days=7)).isoformat()}
+        return render(request, "proposals/extend.html", extend_context(round_, values, {}))
+    form = await request.form()
+    chosen, entered, errors = forms.read_voting_end(form, datetime.now(UTC).date(), last_day)
+    if chosen is not None:
+        try:
+            await service.extend_voting(round_, chosen)
+        except service.WrongPhase as error:
+            return await round_page_answer(
+                request, person, round_, error=phase_message(error), status_code=409
+            )
+        except service.EndNotLater:
+            errors = {"voting_ends": _("Choose a day after the last day voting has now.")}
+        else:
+            return RedirectResponse(f"/rounds/{round_.id}?done=extended", status_code=303)
+    context = extend_context(await Round.get(id=round_.id), entered, errors)
+    return render(request, "proposals/extend.html", context, status_code=400)
+
+
+def extend_context(
+    round_: Round, entered: dict[str, str], errors: forms.FieldErrors
+) -> dict[str, Any]:
+    return round_words(round_) | {"values": entered, "errors": errors}
+
+
 @signed_in(MEMBER, LEAD, COMMITTEE)
 async def round_count(request: Request, person: CurrentPerson) -> Response:
     """The tellers count: their passphrase opens the ballots (teller mode)."""
@@ -294,4 +333,10 @@ routes = [
     Route("/rounds/{round_id:uuid}/sign", petition_sign, methods=["POST"], name="petition_sign"),
     Route("/rounds/{round_id:uuid}/advance", round_advance, methods=["POST"], name="round_advance"),
     Route("/rounds/{round_id:uuid}/count", round_count, methods=["POST"], name="round_count"),
+    Route(
+        "/rounds/{round_id:uuid}/extend",
+        round_extend,
+        methods=["GET", "POST"],
+        name="round_extend",
+    ),
 ]

@@ -8,9 +8,11 @@ Each move is a conditional update from the phase it started in, so a job and a
 lead acting at the same moment move it once. Ballots go to `anonymity/` and
 come back, at close, only as shuffled contents to count.
 
-Who may vote is governance's business: the domain asks an `Electorate` how
-many people hold a role, to tell them when voting opens and when results are
-out, and to give an elected member their role.
+Who may vote is governance's business: the domain asks an `Electorate` who
+holds a role, to fix the round's electorate when voting opens (kept by
+`anonymity.electorate` as keyed rows, so a ballot is taken only from someone who
+could vote then), to tell them when voting opens and when results are out, and to
+give an elected member their role.
 """
 
 from __future__ import annotations
@@ -26,12 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from argon2 import Parameters
-from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from anonymity import ballots, keystore
-from anonymity.keystore import TellerPassphraseNeeded
+from anonymity import electorate as electorates
+from anonymity.keystore import RoundKeysMissing, TellerPassphraseNeeded
 from proposals import tally
 from proposals.forms import decode_ballot
 from proposals.models import (
@@ -79,6 +82,9 @@ class Electorate:
     # What happens when an election closes (DESIGN: governance registers it):
     # (role, person id) gives the role to the member elected.
     seat: Callable[[str, uuid.UUID], Awaitable[None]]
+    # role -> the ids of everyone holding it: read once, when voting opens, to fix the
+    # round's electorate.
+    holders: Callable[[str], Awaitable[Sequence[uuid.UUID]]]
 
 
 # -- Errors -------------------------------------------------------------------------------
@@ -142,6 +148,15 @@ class PetitionLapsed(Exception):
 
 class NotEligible(Exception):
     """This person does not vote in this round."""
+
+
+class NotInElectorate(Exception):
+    """This person could not vote when voting opened (they joined, or got the role,
+    later), so they do not vote in this round."""
+
+
+class EndNotLater(Exception):
+    """The new last day of voting is not after the one the round has."""
 
 
 # -- Tags: authors and signers, named by nobody ----------------------------------------------
@@ -247,7 +262,7 @@ async def start_petition(
             petition_needs=signatures_needed,
             **_round_fields(spec),
         )
-        await PetitionSignature.create(
+        await PetitionSignature.create(  # a new round: nobody else has signed it yet
             round=round_,
             signer_tag=person_tag(
                 tag_key_of(key_directory, round_), "petition", round_id, person_id
@@ -268,7 +283,7 @@ async def sign_petition(round_: Round, tags: bytes | None, person_id: uuid.UUID)
             raise PetitionLapsed
         if await PetitionSignature.exists(round=fresh, signer_tag=tag):
             raise AlreadySigned
-        await PetitionSignature.create(round=fresh, signer_tag=tag)
+        await _insert_once(PetitionSignature(round=fresh, signer_tag=tag))
         opened = await _open_if_enough(fresh)
     if opened:
         round_.phase = Phase.PROPOSING
@@ -354,19 +369,6 @@ async def _start_voting(round_: Round, key_directory: Path, electorate: Electora
         # Ballot positions follow the round's tie-break order: fixed, and chosen by nobody.
         order = tally.tie_break_order([str(p.id) for p in listed], str(round_.id))
         position = {proposal_id: index for index, proposal_id in enumerate(order, start=1)}
-        moved = await Round.filter(id=round_.id, phase=Phase.COSIGNING).update(
-            phase=Phase.VOTING,
-            eligible_voters=await electorate.count(VOTER_ROLE),
-            eligible_advisory=(
-                await electorate.count(ADVISORY_ROLE)
-                if round_.voters == Voters.ADVISORY_ALLIES
-                else 0
-            ),
-        )
-        if not moved:
-            raise WrongPhase(round_.phase)
-        for proposal in listed:
-            await Proposal.filter(id=proposal.id).update(ballot_key=str(position[str(proposal.id)]))
         if not round_.teller_mode:  # in teller mode its keys were made when it opened
             for advisory in counts(round_):
                 await ballots.open_round(
@@ -374,8 +376,64 @@ async def _start_voting(round_: Round, key_directory: Path, electorate: Electora
                     anonymity_id(round_, advisory=advisory),
                     allows_revision=round_.allows_revision,
                 )
+        eligible = await _fix_electorate(round_, key_directory, electorate)
+        moved = await Round.filter(id=round_.id, phase=Phase.COSIGNING).update(
+            phase=Phase.VOTING,
+            eligible_voters=eligible[False],
+            eligible_advisory=eligible.get(True, 0),
+            electorate_fixed=True,
+        )
+        if not moved:
+            raise WrongPhase(round_.phase)
+        for proposal in listed:
+            await Proposal.filter(id=proposal.id).update(ballot_key=str(position[str(proposal.id)]))
         await _tell_voters(round_, electorate, "voting", f"/rounds/{round_.id}")
     round_.phase = Phase.VOTING
+    round_.electorate_fixed = True
+
+
+async def _fix_electorate(
+    round_: Round, key_directory: Path, electorate: Electorate
+) -> dict[bool, int]:
+    """Store who may vote (and advise) from now on, in voting's opening transaction;
+    returns how many, per count. Turnout is worked out against these numbers."""
+    members = {str(person) for person in await electorate.holders(VOTER_ROLE)}
+    groups = {False: members}
+    if True in counts(round_):
+        # A member who is also an ally votes as a member (is_advisory), so advises nowhere.
+        allies = {str(person) for person in await electorate.holders(ADVISORY_ROLE)}
+        groups[True] = allies - members
+    return {
+        advisory: await electorates.store(
+            key_directory, anonymity_id(round_, advisory=advisory), people
+        )
+        for advisory, people in groups.items()
+    }
+
+
+async def extend_voting(round_: Round, last_day: date, now: datetime | None = None) -> None:
+    """A lead gives more time to vote: voting now ends after `last_day`.
+
+    Only while voting is open, and only later, never earlier: an earlier end could cut
+    off people who planned to vote. Small rounds use this to reach the number of
+    ballots a result needs before it can be published.
+    """
+    now = now or datetime.now(UTC)
+    ends = end_of(last_day)
+    if round_.phase != Phase.VOTING or now >= round_.voting_ends:
+        raise WrongPhase(Phase.CLOSED if round_.phase == Phase.VOTING else round_.phase)
+    if ends <= round_.voting_ends:
+        raise EndNotLater
+    # Conditional, like every move: a close (by the job) at the same moment wins or waits.
+    moved = await Round.filter(
+        id=round_.id, phase=Phase.VOTING, voting_ends__gt=now, voting_ends__lt=ends
+    ).update(voting_ends=ends)
+    if not moved:
+        fresh = await Round.get(id=round_.id)
+        if fresh.phase == Phase.VOTING and now < fresh.voting_ends:
+            raise EndNotLater  # another lead moved it as late, or later, meanwhile
+        raise WrongPhase(Phase.CLOSED if fresh.phase == Phase.VOTING else fresh.phase)
+    round_.voting_ends = ends
 
 
 async def cosignature_counts(round_: Round) -> dict[uuid.UUID, int]:
@@ -526,30 +584,40 @@ class ProposalText:
     oppression_categories: list[str]
 
 
+async def _insert_once(row: Model) -> None:
+    """INSERT … ON CONFLICT DO NOTHING: a row that is there already (the same signature or
+    candidacy sent twice at once) is left as it is, and no database error is raised,
+    which the server would log with the values (DESIGN, anonymity 10)."""
+    await type(row).bulk_create([row], ignore_conflicts=True)
+
+
 async def submit_proposal(
     round_: Round,
     text: ProposalText,
     tags: bytes | None,
     person_id: uuid.UUID,
     kind: Kind = Kind.PROPOSAL,
+    submission: uuid.UUID | None = None,
 ) -> Proposal:
-    """Submit a proposal, or in an election stand as a candidate (title: the pseudonym)."""
+    """Submit a proposal, or in an election stand as a candidate (title: the pseudonym).
+
+    `submission` is the id the form was given when it was shown: the same form sent twice
+    (a double click, a page sent again) gives the proposal stored the first time.
+    """
     if round_.phase != Phase.PROPOSING:
         raise WrongPhase(round_.phase)
     if (kind == Kind.CANDIDATE) != (round_.purpose == Purpose.ELECTION):
         raise WrongPhase(round_.phase)
-    proposal_id = uuid.uuid4()
-    if kind == Kind.CANDIDATE:
-        # One candidacy per member: their candidacy tag is the same for this round.
-        standing = person_tag(tags, "candidate", round_.id, person_id)
-        if await Proposal.exists(round=round_, author_tag=standing):
-            raise AlreadyStanding
-        tag = standing
-    else:
-        tag = person_tag(tags, "author", proposal_id, person_id)
-    try:
-        async with in_transaction():  # its own savepoint when inside a caller's transaction
-            return await Proposal.create(
+    for proposal_id in (submission or uuid.uuid4(), uuid.uuid4()):
+        if kind == Kind.CANDIDATE:
+            # One candidacy per member: their candidacy tag is the same for this round.
+            tag = person_tag(tags, "candidate", round_.id, person_id)
+            if await Proposal.exists(round=round_, author_tag=tag):
+                raise AlreadyStanding
+        else:
+            tag = person_tag(tags, "author", proposal_id, person_id)
+        await _insert_once(
+            Proposal(
                 id=proposal_id,
                 round=round_,
                 kind=kind,
@@ -560,8 +628,14 @@ async def submit_proposal(
                 author_tag=tag,
                 candidate_id=person_id if kind == Kind.CANDIDATE else None,
             )
-    except IntegrityError:
-        raise AlreadyStanding from None  # the same candidacy sent twice at once
+        )
+        stored = await Proposal.get_or_none(id=proposal_id)
+        if stored is not None and hmac.compare_digest(stored.author_tag, tag):
+            return stored  # stored now, or by the same form sent before
+        if kind == Kind.CANDIDATE:
+            raise AlreadyStanding  # the same candidacy, sent twice at once
+        # Someone else's form had this id (it was sent back altered): store under a new one.
+    raise WrongPhase(round_.phase)  # pragma: no cover (a fresh uuid4 never collides)
 
 
 def is_author(proposal: Proposal, tags: bytes | None, person_id: uuid.UUID) -> bool:
@@ -630,7 +704,7 @@ async def cosign(proposal: Proposal, tags: bytes | None, person_id: uuid.UUID) -
             raise NotAvailable
         if await Cosignature.exists(proposal=fresh, signer_tag=tag):
             raise AlreadySigned
-        await Cosignature.create(proposal=fresh, signer_tag=tag)
+        await _insert_once(Cosignature(proposal=fresh, signer_tag=tag))
 
 
 async def take_back_cosignature(
@@ -715,6 +789,8 @@ async def cast(
         raise WrongPhase(round_.phase)
     if datetime.now(UTC) >= round_.voting_ends:
         raise WrongPhase(Phase.CLOSED)  # its last day is over; the job closes it shortly
+    if not await in_electorate(round_, advisory, person_id, key_directory):
+        raise NotInElectorate
     try:
         return await ballots.submit(
             key_directory,
@@ -729,6 +805,32 @@ async def cast(
         raise AlreadyVoted from None
     except ballots.BallotTooLarge:
         raise BallotTooLong from None
+
+
+async def may_vote(
+    round_: Round, roles: frozenset[str], person_id: uuid.UUID, key_directory: Path
+) -> bool:
+    """Whether the person votes (or advises) in this round: by role, and in its electorate."""
+    advisory = is_advisory(round_, roles)
+    return advisory is not None and await in_electorate(round_, advisory, person_id, key_directory)
+
+
+async def in_electorate(
+    round_: Round, advisory: bool, person_id: uuid.UUID, key_directory: Path
+) -> bool:
+    """Whether the person was among those who could vote (or advise) when voting opened.
+
+    Only reads: nothing about the person is written or locked on the way to a ballot.
+    A round whose voting opened before electorates were stored checks roles only.
+    """
+    if not round_.electorate_fixed:
+        return True
+    try:
+        return await electorates.is_eligible(
+            key_directory, anonymity_id(round_, advisory=advisory), str(person_id)
+        )
+    except RoundKeysMissing:
+        raise WrongPhase(Phase.CLOSED) from None  # its keys are gone: it is closed
 
 
 async def has_voted(

@@ -8,8 +8,9 @@ from datetime import date
 import httpx
 import pytest
 
+from governance import inbox
 from governance.inbox import send_notice
-from governance.models import Notice
+from governance.models import Notice, NoticeMark
 from tests.common.forms import csrf_token
 from tests.common.people import PASSPHRASE, invite_code, make_person, sign_in
 
@@ -75,8 +76,9 @@ async def test_marking_as_read_works_without_javascript(app, client):
     assert "The notice is marked as read." in page.text
     assert '<span class="notice-state">Read</span>' in page.text
     assert "Mark as read" not in page.text
-    await notice.refresh_from_db()
-    assert notice.is_read
+    assert await inbox.marks_for(joined.personal_key, [notice.id]) == {
+        notice.id: inbox.Mark(read=True, dismissed=False)
+    }
 
 
 async def test_deleting_works_without_javascript(app, client):
@@ -86,8 +88,11 @@ async def test_deleting_works_without_javascript(app, client):
     response = await post_form(client, f"/inbox/{notice.id}/delete")
     assert response.status_code == 303
     page = await client.get(response.headers["location"])
-    assert "The notice is deleted." in page.text and "Your inbox is empty." in page.text
-    assert not await Notice.exists(id=notice.id)
+    assert "The notice is removed from your inbox." in page.text
+    assert "Your inbox is empty." in page.text
+    # The notice row stays, untouched, until the expiry job: only a mark says it is gone.
+    assert await Notice.exists(id=notice.id)
+    assert (await NoticeMark.get()).dismissed
 
 
 @pytest.mark.parametrize("action", ["read", "delete"])
@@ -114,8 +119,7 @@ async def test_another_persons_notice_is_not_found_and_stays_as_it_was(app, clie
     await sign_in(client, "Nosy")
     response = await post_form(client, f"/inbox/{theirs.id}/{action}")
     assert response.status_code == 404
-    await theirs.refresh_from_db()
-    assert not theirs.is_read
+    assert await NoticeMark.all().count() == 0
     page = await client.get("/inbox")
     assert f"/inbox/{theirs.id}/" not in page.text
 

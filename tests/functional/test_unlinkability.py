@@ -30,7 +30,6 @@ from governance.accounts import Secrets, join
 from governance.charter import Charter
 from governance.invites import create_invite
 from governance.models import Role
-from governance.sessions import start_session
 from tests.common.dumps import logged_chorus, long_values, read_files, rows_of
 from tests.common.postgres import (
     fresh_wal_segment,
@@ -44,7 +43,7 @@ CONTENT_MODELS: list[type[Model]] = [SealedBallot, ReceiptHash, ClearBallot, Cou
 PERSON_MODELS: list[type[Model]] = [
     governance_models.Person,
     governance_models.RoleGrant,
-    governance_models.Session,
+    governance_models.SignedOut,
     governance_models.RecoveryCode,
     governance_models.Invite,
     governance_models.Notice,
@@ -61,7 +60,10 @@ async def test_nothing_links_a_member_to_a_ballot(
     from argon2.profiles import CHEAPEST
 
     secrets_ = Secrets(
-        lookup_key=secrets.token_bytes(32), profile=CHEAPEST, passphrase_min_length=12
+        lookup_key=secrets.token_bytes(32),
+        profile=CHEAPEST,
+        passphrase_min_length=12,
+        key_directory=settings.key_directory,
     )
     round_id = "unlink" + secrets.token_hex(4)
     async with TortoiseContext() as ctx:
@@ -76,8 +78,7 @@ async def test_nothing_links_a_member_to_a_ballot(
                 "a long passphrase",
                 secrets_,
             )
-            session_id = await start_session(joined.person)
-            members.append((joined, session_id))
+            members.append((joined, secrets.token_bytes(16)))
         await open_round(settings.key_directory, round_id)
         if backend == "postgres":
             pg = await asyncpg.connect(postgres_url(url, "postgresql"))
@@ -124,7 +125,7 @@ async def test_nothing_links_a_member_to_a_ballot(
         if backend == "postgres":
             person_xmins = await transaction_ids(
                 "governance_person",
-                "governance_session",
+                "governance_signed_out",
                 "governance_role_grant",
                 "governance_recovery_code",
                 "governance_invite",
@@ -177,31 +178,70 @@ async def test_nothing_links_a_member_to_a_ballot(
     output = capfd.readouterr()
     logged = (output.out + output.err).encode()
     for joined, _ in members:
-        assert joined.person.pseudonym.encode() not in logged
+        assert joined.pseudonym.encode() not in logged
         assert str(joined.person.id).encode() not in logged
     assert not any(content in logged for content in contents.values())
     assert not any(receipt and receipt.encode() in logged for receipt in receipts)
 
 
-async def test_a_deleted_account_leaves_no_name_in_the_sqlite_files(backend: str, tmp_path: Path):
-    if backend != "sqlite":
-        pytest.skip("SQLite files only; on PostgreSQL deleted rows are VACUUM's job")
+async def test_a_pseudonym_is_never_written_in_the_clear_and_dies_with_its_account(
+    backend: str, own_database: tuple[str, Path], tmp_path: Path
+):
+    """Point 8 of "Unlinkable at every moment": the name, as shown and as folded, is in no
+    data file, WAL segment or statistics sample, only sealed and as a keyed hash; after
+    deletion (and the jobs) the sealed copies that linger cannot be opened any more."""
     from argon2.profiles import CHEAPEST
 
-    from governance.accounts import delete_account
+    from governance.accounts import delete_account, pseudonym_of, sign_in
 
-    folder = tmp_path / "db"
-    folder.mkdir()
-    settings = Settings(database_url=f"sqlite://{folder / 'chorus.sqlite3'}")
+    url, folder = own_database
+    folder.mkdir(exist_ok=True)
+    settings = Settings(database_url=url, key_directory=tmp_path / "keys")
     await migrate(settings)
     secrets_ = Secrets(
-        lookup_key=secrets.token_bytes(32), profile=CHEAPEST, passphrase_min_length=12
+        lookup_key=secrets.token_bytes(32),
+        profile=CHEAPEST,
+        passphrase_min_length=12,
+        key_directory=tmp_path / "keys",
     )
-    name = "Zebulon" + secrets.token_hex(4)
+    name = "Zébulon" + secrets.token_hex(4).upper()
+    forms = [name.encode(), name.casefold().encode(), name.encode("utf-16-le")]
     async with TortoiseContext() as ctx:
         await ctx.init(config=tortoise_config(settings))
+        pg = None
+        if backend == "postgres":
+            pg = await asyncpg.connect(postgres_url(url, "postgresql"))
+            wal_directory = await local_data_directory(pg)
+            first_segment = await fresh_wal_segment(pg)
         invite = await create_invite(None, Role.MEMBER, Charter(), secrets_.lookup_key)
         joined = await join(invite.code, name, "a long passphrase", "a long passphrase", secrets_)
-        assert name.encode() in read_files(folder)
-        await delete_account(joined.person, "a long passphrase")
-        assert name.encode() not in read_files(folder)
+        signed = await sign_in(name.upper(), "a long passphrase", secrets_)
+        assert signed.pseudonym == name
+        sealed = bytes((await governance_models.Person.get(id=joined.person.id)).sealed_name)
+
+        async def copies() -> bytes:
+            if pg is None:
+                return read_files(folder)
+            await pg.execute("CHECKPOINT")
+            await pg.execute("ANALYZE governance_person")
+            stats = await pg.fetch(
+                "SELECT attname, most_common_vals::text, histogram_bounds::text"
+                " FROM pg_stats WHERE tablename = 'governance_person'"
+            )
+            path = await pg.fetchval("SELECT pg_relation_filepath('governance_person')")
+            files = (wal_directory / path).read_bytes()
+            raw, pages = await wal_since(pg, wal_directory, first_segment)
+            return bytes(raw + pages + files + repr(stats).encode())
+
+        before = await copies()
+        assert not any(form in before for form in forms)
+        assert sealed[-40:] in before, "the copy read is the one the person was written to"
+
+        await delete_account(joined.person, "a long passphrase", secrets_.key_directory)
+        after = await copies()
+        assert not any(form in after for form in forms)
+        assert not (secrets_.key_directory / "owners" / str(joined.person.id)).exists()
+        gone = governance_models.Person(id=joined.person.id, sealed_name=sealed)
+        assert pseudonym_of(gone, secrets_.key_directory) == ""
+        if pg is not None:
+            await pg.close()

@@ -1,5 +1,9 @@
 """Voting over HTTP: the ballot, review and confirm, receipts, revision, bad ballots,
-results after close only, and the notices that say results are out."""
+the electorate fixed when voting opens, results after close only, and the notices that
+say results are out.
+
+Everyone who votes here exists before voting opens: from then on the electorate is fixed
+(anonymity.electorate), and people who join later do not vote in that round."""
 
 from __future__ import annotations
 
@@ -13,14 +17,22 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from anonymity.models import ClearBallot, Marker, SealedBallot
+from anonymity.models import ClearBallot, Elector, Marker, ReceiptHash, SealedBallot
 from governance.charter import set_charter_value
 from governance.models import Notice, Role, RoleGrant
 from proposals import service
 from proposals.models import Kind, Method, Phase, Purpose, Round, Voters
 from tests.common.forms import csrf_token
 from tests.common.people import another_client, make_person, sign_in, signed_in_client
-from tests.common.rounds import RECEIPT, add_proposal, advance_to, round_with, spec, tag_key
+from tests.common.rounds import (
+    RECEIPT,
+    add_proposal,
+    advance_to,
+    key_directory,
+    round_with,
+    spec,
+    tag_key,
+)
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -47,8 +59,8 @@ async def voters(app: Starlette, client: httpx.AsyncClient, count: int) -> list[
 
 
 async def test_a_member_votes_gets_a_receipt_and_revises_keeping_it(app, client):
-    round_, options = await round_with(app, ["Housing", "Legal help"])
     await make_person(app, "Amina")
+    round_, options = await round_with(app, ["Housing", "Legal help"])
     await sign_in(client, "Amina")
     ballot = await client.get(f"/rounds/{round_.id}/ballot")
     assert "<fieldset" in ballot.text and "<legend" in ballot.text
@@ -70,13 +82,15 @@ async def test_a_member_votes_gets_a_receipt_and_revises_keeping_it(app, client)
     assert changed.status_code == 200
     assert "Your vote is changed" in changed.text
     assert RECEIPT.search(changed.text) is None  # the receipt stays the one shown before
-    assert await SealedBallot.filter(round_id=str(round_.id)).count() == 1
+    # A revision is a new sealed row, never an UPDATE; closing counts the last one only.
+    assert await SealedBallot.filter(round_id=str(round_.id)).count() == 2
+    assert await ReceiptHash.filter(round_id=str(round_.id)).count() == 1
     assert await Marker.filter(round_id=str(round_.id)).count() == 1
 
 
 async def test_without_revision_a_second_vote_is_refused_and_changes_nothing(app, client):
-    round_, options = await round_with(app, ["Housing", "Legal help"], allows_revision=False)
     await make_person(app, "Amina")
+    round_, options = await round_with(app, ["Housing", "Legal help"], allows_revision=False)
     await sign_in(client, "Amina")
     assert (await vote(client, round_, {"choice": options[0].ballot_key})).status_code == 200
     ballot = await client.get(f"/rounds/{round_.id}/ballot")
@@ -104,8 +118,8 @@ async def test_without_revision_a_second_vote_is_refused_and_changes_nothing(app
 async def test_a_bad_ballot_gets_a_clear_error_keeps_the_choices_and_stores_nothing(
     app, client, method, fields, message
 ):
-    round_, _ = await round_with(app, ["Housing", "Legal help"], method=method)
     await make_person(app, "Amina")
+    round_, _ = await round_with(app, ["Housing", "Legal help"], method=method)
     await sign_in(client, "Amina")
     ballot = await client.get(f"/rounds/{round_.id}/ballot")
     for step in ("ballot", "ballot/confirm"):
@@ -157,9 +171,9 @@ async def test_nobody_votes_once_the_last_day_is_over_even_before_the_round_clos
 
 
 async def test_nobody_can_vote_for_someone_else(app, client):
-    round_, options = await round_with(app, ["Housing", "Legal help"], allows_revision=False)
     bao = await make_person(app, "Bao")
     await make_person(app, "Amina")
+    round_, options = await round_with(app, ["Housing", "Legal help"], allows_revision=False)
     await sign_in(client, "Amina")
     # A tampered form naming another member changes nothing: the ballot is the signer's own.
     fields = {"choice": options[0].ballot_key, "member_id": str(bao.person.id)}
@@ -171,13 +185,13 @@ async def test_nobody_can_vote_for_someone_else(app, client):
 
 
 async def test_allies_vote_only_when_the_round_asks_for_advice(app, client):
+    ally, _ = await signed_in_client(app, client, "Dara", Role.ALLY)
+    member, _ = await signed_in_client(app, client, "Amina")
     closed_to_allies, _ = await round_with(app, ["Housing"])
     advised, advice_options = await round_with(app, ["Housing"], voters=Voters.ADVISORY_ALLIES)
-    ally, _ = await signed_in_client(app, client, "Dara", Role.ALLY)
     assert (await ally.get(f"/rounds/{closed_to_allies.id}/ballot")).status_code == 403
     cast = await vote(ally, advised, {"choice": advice_options[0].ballot_key})
     assert cast.status_code == 200
-    member, _ = await signed_in_client(app, client, "Amina")
     await vote(member, advised, {})
     advised = await advance_to(app, advised, Phase.CLOSED)
     # The member's blank ballot took part and chose nothing.
@@ -186,8 +200,8 @@ async def test_allies_vote_only_when_the_round_asks_for_advice(app, client):
 
 
 async def test_results_exist_for_nobody_before_close(app, client):
-    round_, options = await round_with(app, ["Housing", "Legal help"])
     lead, _ = await signed_in_client(app, client, "Lena", Role.LEAD, Role.MEMBER)
+    round_, options = await round_with(app, ["Housing", "Legal help"])
     await vote(lead, round_, {"choice": options[0].ballot_key})
     page = await lead.get(f"/rounds/{round_.id}/results")
     assert page.status_code == 200
@@ -199,10 +213,10 @@ async def test_results_exist_for_nobody_before_close(app, client):
 
 async def test_results_show_counts_charts_turnout_receipts_and_recount_tables(app, client):
     await set_charter_value("results_threshold", 3)
+    browsers = await voters(app, client, 4)
     round_, options = await round_with(
         app, ["Housing", "Legal help", "Language classes"], method=Method.SCHULZE
     )
-    browsers = await voters(app, client, 4)
     rankings = [("1", "2", "3"), ("1", "3", "2"), ("2", "1", "3"), ("1", "2", "")]
     receipts = []
     keys = [o.ballot_key for o in options]
@@ -243,20 +257,6 @@ async def test_results_show_counts_charts_turnout_receipts_and_recount_tables(ap
     assert "ballots" not in json.dumps(data).replace("ballots_counted", "")
 
 
-async def test_below_the_threshold_only_the_order_is_shown(app, client):
-    await set_charter_value("results_threshold", 10)
-    round_, options = await round_with(app, ["Housing", "Legal help"])
-    browsers = await voters(app, client, 2)
-    for browser in browsers:
-        await vote(browser, round_, {"choice": options[1].ballot_key})
-    round_ = await advance_to(app, round_, Phase.CLOSED)
-    page = await browsers[0].get(f"/rounds/{round_.id}/results")
-    assert "Fewer than 10 people voted" in page.text
-    assert "<svg" not in page.text
-    assert page.text.index("Legal help") < page.text.index("Housing", page.text.index("<ol"))
-    assert (await browsers[0].get(f"/rounds/{round_.id}/results.csv")).status_code == 404
-
-
 async def test_every_eligible_member_is_told_when_results_are_out(app, client):
     round_, _ = await round_with(app, ["Housing"], voters=Voters.ADVISORY_ALLIES)
     amina = await make_person(app, "Amina")
@@ -290,9 +290,9 @@ async def test_an_election_gives_the_role_to_the_member_elected(app, client):
         carmen.person.id,
         Kind.CANDIDATE,
     )
+    member, _ = await signed_in_client(app, client, "Amina")
     round_ = await advance_to(app, round_, Phase.VOTING)
     (candidate,) = await service.ballot_options(round_)
-    member, _ = await signed_in_client(app, client, "Amina")
     await vote(member, round_, {"choice": candidate.ballot_key})
     await advance_to(app, round_, Phase.CLOSED)
     assert await RoleGrant.exists(person=carmen.person, role=Role.LEAD)
@@ -390,8 +390,8 @@ async def test_pages_of_a_round_waiting_for_its_tellers_say_so(app, client):
 
 async def test_a_ballot_too_long_to_seal_gets_a_clear_error(app, client):
     titles = [f"Option {n}" for n in range(400)]
-    round_, options = await round_with(app, titles)
     await make_person(app, "Amina")
+    round_, options = await round_with(app, titles)
     await sign_in(client, "Amina")
     page = await client.get(f"/rounds/{round_.id}")
     answer = await client.post(
@@ -401,3 +401,92 @@ async def test_a_ballot_too_long_to_seal_gets_a_clear_error(app, client):
     assert answer.status_code == 400
     assert "This ballot is too long to store" in answer.text
     assert await SealedBallot.filter(round_id=str(round_.id)).count() == 0
+
+
+# -- The electorate, fixed when voting opens ------------------------------------------------
+
+LATE = "Only people who could vote when this vote opened can vote in it."
+
+
+async def test_members_invited_after_voting_opened_cannot_vote_and_turnout_counts_the_electorate(
+    app, client
+):
+    await set_charter_value("results_threshold", 3)
+    lead, _ = await signed_in_client(app, client, "Lena", Role.LEAD, Role.MEMBER)
+    early = [lead] + await voters(app, client, 2)
+    round_ = await service.open_round(spec())
+    await add_proposal(app, round_, "Housing")
+    await add_proposal(app, round_, "Legal help")
+    for phase in (Phase.PROPOSING, Phase.COSIGNING):  # the lead moves it on, by hand
+        page = await lead.get(f"/rounds/{round_.id}")
+        moved = await lead.post(
+            f"/rounds/{round_.id}/advance", data={"csrf_token": csrf_token(page), "phase": phase}
+        )
+        assert moved.status_code == 303
+    round_ = await Round.get(id=round_.id)
+    assert round_.phase == Phase.VOTING and round_.electorate_fixed
+    assert round_.eligible_voters == 3
+    assert await Elector.filter(round_id=str(round_.id)).count() == 3
+    choice = (await service.ballot_options(round_))[0].ballot_key
+
+    # Mid-round, the lead invites three members; they join and try to vote.
+    late = [(await signed_in_client(app, client, f"Late {n}"))[0] for n in range(3)]
+    for browser in late:
+        ballot = await browser.get(f"/rounds/{round_.id}/ballot")
+        review = await browser.post(
+            f"/rounds/{round_.id}/ballot", data={"csrf_token": csrf_token(ballot), "choice": choice}
+        )
+        assert review.status_code == 403
+        assert LATE in review.text
+        refused = await browser.post(
+            f"/rounds/{round_.id}/ballot/confirm",
+            data={"csrf_token": csrf_token(ballot), "choice": choice},
+        )
+        assert refused.status_code == 403
+        assert LATE in refused.text and "There is a problem" in refused.text
+        assert f'value="{choice}" checked' in refused.text  # what they picked is kept
+    assert await Marker.filter(round_id=str(round_.id)).count() == 0  # nothing was written
+    assert await SealedBallot.filter(round_id=str(round_.id)).count() == 0
+    assert await ReceiptHash.filter(round_id=str(round_.id)).count() == 0
+
+    for browser in early:
+        assert (await vote(browser, round_, {"choice": choice})).status_code == 200
+    page = await lead.get(f"/rounds/{round_.id}")
+    closed = await lead.post(
+        f"/rounds/{round_.id}/advance", data={"csrf_token": csrf_token(page), "phase": "voting"}
+    )
+    assert closed.status_code == 303
+    round_ = await Round.get(id=round_.id)
+    assert round_.tally["ballots_counted"] == round_.eligible_voters == 3
+    # Destroyed with the round's keys: rows and key.
+    assert await Elector.filter(round_id=str(round_.id)).count() == 0
+    assert not (key_directory(app) / "rounds" / str(round_.id)).exists()
+    results = await lead.get(f"/rounds/{round_.id}/results")
+    # Six members hold the role at close; three could vote, and all three did.
+    assert "3 ballots were counted, from 3 people who could vote (100%)" in results.text
+
+
+async def test_allies_who_became_allies_after_voting_opened_do_not_advise(app, client):
+    ally, _ = await signed_in_client(app, client, "Dara", Role.ALLY)
+    round_, options = await round_with(app, ["Housing"], voters=Voters.ADVISORY_ALLIES)
+    assert round_.eligible_advisory == 1
+    assert await Elector.filter(round_id=f"{round_.id}-advisory").count() == 1
+    newcomer, _ = await signed_in_client(app, client, "Eun", Role.ALLY)
+    ballot = await newcomer.get(f"/rounds/{round_.id}/ballot")
+    refused = await newcomer.post(
+        f"/rounds/{round_.id}/ballot/confirm",
+        data={"csrf_token": csrf_token(ballot), "choice": options[0].ballot_key},
+    )
+    assert refused.status_code == 403 and LATE in refused.text
+    assert (await vote(ally, round_, {"choice": options[0].ballot_key})).status_code == 200
+    round_ = await advance_to(app, round_, Phase.CLOSED)
+    assert round_.advisory_tally["ballots_counted"] == 1
+
+
+async def test_a_round_whose_voting_opened_before_electorates_were_stored_checks_roles_only(
+    app, client
+):
+    round_, options = await round_with(app, ["Housing"])
+    await Round.filter(id=round_.id).update(electorate_fixed=False)  # as before this change
+    member, _ = await signed_in_client(app, client, "Amina")
+    assert (await vote(member, round_, {"choice": options[0].ballot_key})).status_code == 200

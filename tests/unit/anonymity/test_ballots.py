@@ -17,9 +17,13 @@ from anonymity.ballots import (
     RoundNotOpen,
     close_round,
     counted_receipts,
+    latest_ballots,
     open_round,
+    pad,
     receipt_was_counted,
+    revision_tag,
     submit,
+    unpad,
 )
 from anonymity.codes import receipt_hash
 from anonymity.keystore import TellerPassphraseNeeded, open_private_key, round_directory
@@ -75,17 +79,57 @@ async def test_a_round_counts_every_ballot_once_and_leaves_no_sealed_trace(keys:
     assert (await AnonymousRound.get(id=rid)).phase == Phase.CLOSED
 
 
-async def test_revising_replaces_the_ballot_and_keeps_the_receipt(keys: Path):
+async def test_revising_adds_a_ballot_that_replaces_the_last_and_keeps_the_receipt(keys: Path):
     rid = round_id()
     await open_round(keys, rid)
     member_id, personal_key = member()
+    other_id, other_key = member()
     first = await submit(keys, rid, member_id, personal_key, b"first choice")
+    stored = [(row.id, row.sealed, row.tag) for row in await SealedBallot.filter(round_id=rid)]
+    await submit(keys, rid, other_id, other_key, b"someone else")
     again = await submit(keys, rid, member_id, personal_key, b"second thoughts")
-    assert again.revised and again.receipt is None
-    assert await SealedBallot.filter(round_id=rid).count() == 1
+    third = await submit(keys, rid, member_id, personal_key, b"third thoughts")
+    assert again.revised and again.receipt is None and third.revised
+    # Never an UPDATE or DELETE before close: the first ballot's row is as it was.
+    rows = await SealedBallot.filter(round_id=rid)
+    assert len(rows) == 4
+    assert all((row.id, row.sealed, row.tag) in stored for row in rows if row.tag == stored[0][2])
+    assert await ReceiptHash.filter(round_id=rid).count() == 2
     closed = await close_round(keys, rid)
-    assert closed.contents == [b"second thoughts"]
-    assert closed.counted_receipts == [receipt_hash(first.receipt or "")]
+    assert sorted(closed.contents) == [b"someone else", b"third thoughts"]
+    assert receipt_hash(first.receipt or "") in closed.counted_receipts
+
+
+def test_only_the_last_ballot_of_each_chain_counts():
+    chain = [("t0", None, b"a"), ("t1", "t0", b"b"), ("t2", "t1", b"c"), ("u0", None, b"x")]
+    assert sorted(latest_ballots(chain)) == [b"c", b"x"]
+    assert latest_ballots([]) == []
+
+
+def test_padding_keeps_what_a_ballot_replaces():
+    tag = revision_tag(bytes(32), "round", 1)
+    assert unpad(pad(b"content", tag)) == (tag, b"content")
+    assert unpad(pad(b"content")) == (None, b"content")
+    assert len(pad(b"")) == len(pad(b"x" * 100, tag))
+
+
+async def test_given_one_receipt_a_revised_and_an_unrevised_ballot_look_alike(keys: Path):
+    """What a coercer holding a receipt and a copy of the database can see of its ballot:
+    the receipt's row, the ballot row with the same tag, and their sizes."""
+    rid = round_id()
+    await open_round(keys, rid)
+    kept, changed = member(), member()
+    kept_cast = await submit(keys, rid, *kept, b"mine")
+    changed_cast = await submit(keys, rid, *changed, b"coerced")
+    await submit(keys, rid, *changed, b"what I want")
+
+    async def seen(receipt: str) -> tuple[int, int, int]:
+        row = await ReceiptHash.get(round_id=rid, hash=receipt_hash(receipt))
+        ballot = await SealedBallot.get(round_id=rid, tag=row.tag)
+        same_tag = await SealedBallot.filter(round_id=rid, tag=row.tag).count()
+        return len(ballot.sealed), len(row.tag), same_tag
+
+    assert await seen(kept_cast.receipt or "") == await seen(changed_cast.receipt or "")
 
 
 async def test_without_revision_a_second_ballot_is_refused_and_changes_nothing(keys: Path):

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import uuid
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from governance.charter import Charter
-from governance.invites import invite_status, invites_left, may_invite, roles_one_may_invite
+from governance.invites import (
+    creator_tag,
+    invite_status,
+    invites_left,
+    last_valid_day,
+    may_invite,
+    period_ends_on,
+    period_key,
+    period_number,
+    roles_one_may_invite,
+)
 from governance.models import Invite, InviteState, Role
 
-NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
+TODAY = date(2025, 6, 1)
 
 
 def test_leads_invite_every_role_but_steward_and_committee():
@@ -47,31 +60,55 @@ def test_invites_left_follow_the_charter(who: str, created: int, left: int):
         (InviteState.OPEN, timedelta(days=1), "open"),
         (InviteState.OPEN, timedelta(0), "expired"),
         (InviteState.OPEN, -timedelta(days=1), "expired"),
-        (InviteState.USED, -timedelta(days=1), "used"),
         (InviteState.REVOKED, timedelta(days=1), "revoked"),
     ],
 )
-def test_an_open_invite_past_its_date_is_expired(state, expires_in, status):
-    invite = Invite(lookup="x", role=Role.MEMBER, expires_at=NOW + expires_in, state=state)
-    assert invite_status(invite, NOW) == status
+def test_an_open_invite_is_expired_from_its_expiry_day_on(state, expires_in, status):
+    invite = Invite(lookup="x", role=Role.MEMBER, expires_on=TODAY + expires_in, state=state)
+    assert invite_status(invite, TODAY) == status
 
 
-@pytest.mark.usefixtures("db")
-async def test_the_limit_holds_even_when_the_count_read_earlier_is_stale(app):
-    # Two requests racing both read the count before either writes it: the same as
-    # creating with a stale copy of the member. The counting statement must refuse.
-    from governance.errors import InviteNotAllowed
-    from governance.invites import create_invite
-    from governance.models import Person
-    from tests.common.people import make_person, secrets_of
+def test_an_invite_is_valid_until_the_day_before_it_expires():
+    invite = Invite(lookup="x", role=Role.MEMBER, expires_on=date(2025, 6, 15))
+    assert last_valid_day(invite) == date(2025, 6, 14)
 
-    stale = (await make_person(app, "Quick")).person
-    charter = Charter(who_may_invite="members", invites_per_member=2)
-    key = secrets_of(app).lookup_key
-    for _ in range(2):
-        await create_invite(stale, Role.MEMBER, charter, key, {Role.MEMBER})
-    assert stale.invites_created == 0  # the copy in hand still says none were made
-    with pytest.raises(InviteNotAllowed):
-        await create_invite(stale, Role.MEMBER, charter, key, {Role.MEMBER})
-    assert (await Person.get(id=stale.id)).invites_created == 2
-    assert await Invite.filter(created_by_id=stale.id).count() == 2
+
+@pytest.mark.parametrize(
+    ("day", "days", "number", "ends"),
+    [
+        (date(1970, 1, 1), 30, 0, date(1970, 1, 31)),
+        (date(1970, 1, 30), 30, 0, date(1970, 1, 31)),
+        (date(1970, 1, 31), 30, 1, date(1970, 3, 2)),
+        (date(2025, 6, 1), 7, 2891, date(2025, 6, 5)),
+        (date(2025, 6, 1), 0, 20240, date(2025, 6, 2)),  # a period is never shorter than a day
+    ],
+)
+def test_invite_periods_are_counted_in_days_since_1970(day, days, number, ends):
+    assert period_number(day, days) == number
+    assert period_ends_on(number, days) == ends
+    assert period_ends_on(number, days) > day
+
+
+@given(st.dates(min_value=date(1970, 1, 1)), st.integers(min_value=1, max_value=400))
+def test_every_day_falls_in_exactly_one_period(day, days):
+    number = period_number(day, days)
+    assert period_ends_on(number - 1, days) <= day < period_ends_on(number, days)
+
+
+def test_a_period_key_is_made_once_and_older_ones_are_destroyed(tmp_path):
+    first = period_key(tmp_path, 10, create=True)
+    assert first is not None and len(first) == 32
+    assert period_key(tmp_path, 10, create=True) == first
+    assert period_key(tmp_path, 11, create=False) is None
+    assert (tmp_path / "invite_periods" / "10").stat().st_mode & 0o077 == 0
+    second = period_key(tmp_path, 11, create=True)
+    assert second is not None and second != first
+    # Making period 11's key destroyed period 10's: its counts name nobody, even to the host.
+    assert sorted(path.name for path in (tmp_path / "invite_periods").iterdir()) == ["11"]
+    assert period_key(tmp_path, 10, create=False) is None
+
+
+def test_a_creator_tag_depends_on_the_period_key():
+    person = uuid.uuid4()
+    assert creator_tag(b"a" * 32, person) != creator_tag(b"b" * 32, person)
+    assert str(person) not in creator_tag(b"a" * 32, person)

@@ -1,23 +1,26 @@
 from datetime import UTC, datetime, timedelta
-from typing import cast
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from governance.models import Person, Session
+from governance.models import Person, SignedOut
 from governance.sessions import (
     ABSOLUTE,
     IDLE,
-    LiveSession,
-    purge_expired_sessions,
+    Ticket,
+    end_all_sessions,
+    end_session,
+    new_ticket,
+    purge_signed_out,
     resume_session,
     round_up,
-    start_session,
 )
 from tests.common.people import make_person
 
-pytestmark = pytest.mark.usefixtures("db")
-
 NOON = datetime(2026, 11, 23, 12, 3, 27, tzinfo=UTC)
+KEY = bytes(range(32))
 
 
 def test_times_are_rounded_up_to_ten_minutes():
@@ -25,64 +28,90 @@ def test_times_are_rounded_up_to_ten_minutes():
     assert round_up(datetime(2026, 11, 23, 12, 10, tzinfo=UTC)).minute == 10
 
 
-async def test_a_session_stores_only_the_hash_and_rounded_times(app):
-    person = (await make_person(app, "Amina")).person
-    session_id = await start_session(person, now=NOON)
-    row = await Session.get()
-    assert session_id.hex() not in row.id_hash
-    assert row.idle_expires_at == round_up(NOON + IDLE)
-    assert row.expires_at == round_up(NOON + ABSOLUTE)
-    assert row.idle_expires_at.second == 0 and row.idle_expires_at.minute % 10 == 0
+def ticket_at(now: datetime, pseudonym: str = "Amina") -> Ticket:
+    person = Person(id="0b5e4c1a-3f0e-4d55-9a55-6d1f3b1e2c3d", session_generation=3)
+    return new_ticket(person, KEY, pseudonym, now=now)
 
 
-async def test_idle_sessions_end_after_thirty_minutes(app):
-    person = (await make_person(app, "Bao")).person
-    session_id = await start_session(person, now=NOON)
-    assert await resume_session(session_id, now=NOON + timedelta(minutes=25)) is not None
-    assert await resume_session(session_id, now=NOON + timedelta(minutes=80)) is None
-    assert await Session.all().count() == 0
+def test_a_ticket_holds_rounded_times_only():
+    ticket = ticket_at(NOON)
+    assert ticket.idle_expires_at == round_up(NOON + IDLE)
+    assert ticket.expires_at == round_up(NOON + ABSOLUTE)
+    assert ticket.idle_expires_at.second == 0 and ticket.idle_expires_at.minute % 10 == 0
 
 
-async def test_activity_cannot_stretch_a_session_past_twelve_hours(app):
-    person = (await make_person(app, "Carmen")).person
-    session_id = await start_session(person, now=NOON)
+@given(st.text(max_size=40), st.integers(0, 2**32 - 1), st.integers(0, 200_000))
+def test_a_ticket_survives_packing(pseudonym, generation, minutes):
+    now = NOON + timedelta(minutes=minutes)
+    ticket = ticket_at(now, pseudonym)
+    ticket = Ticket(
+        ticket.session_id,
+        ticket.person_id,
+        generation,
+        ticket.idle_expires_at,
+        ticket.expires_at,
+        ticket.personal_key,
+        ticket.pseudonym,
+    )
+    assert Ticket.unpack(ticket.pack()) == ticket
+
+
+def test_garbage_is_no_ticket():
+    assert Ticket.unpack(b"short") is None
+
+
+def test_idle_tickets_end_after_thirty_minutes():
+    ticket = ticket_at(NOON)
+    assert ticket.live_at(NOON + timedelta(minutes=25))
+    assert not ticket.live_at(NOON + timedelta(minutes=40))
+
+
+def test_activity_moves_the_idle_end_at_most_once_per_ten_minutes():
+    ticket = ticket_at(NOON)
+    fresh = {ticket.extended(NOON + timedelta(seconds=s)).idle_expires_at for s in range(0, 390)}
+    assert fresh == {ticket.idle_expires_at}  # no fresh cookie within the first minutes
+    later = ticket.extended(NOON + timedelta(minutes=10))
+    assert later.idle_expires_at == ticket.idle_expires_at + timedelta(minutes=10)
+    assert ticket.extended(NOON + timedelta(minutes=1)) is ticket
+
+
+def test_activity_cannot_stretch_a_ticket_past_twelve_hours():
+    ticket = ticket_at(NOON)
     moment = NOON
     while moment < NOON + ABSOLUTE - timedelta(minutes=20):
         moment += timedelta(minutes=20)
-        assert await resume_session(session_id, now=moment) is not None
-    assert await resume_session(session_id, now=NOON + ABSOLUTE + timedelta(minutes=10)) is None
+        ticket = ticket.extended(moment)
+        assert ticket.live_at(moment)
+    assert ticket.idle_expires_at <= ticket.expires_at
+    assert not ticket.extended(NOON + ABSOLUTE).live_at(NOON + ABSOLUTE + timedelta(minutes=10))
 
 
-async def test_the_purge_job_removes_ended_sessions(app):
-    person = (await make_person(app, "Dara")).person
-    await start_session(person, now=NOON)
-    await start_session(person, now=NOON + timedelta(hours=1))
-    assert await purge_expired_sessions(now=NOON + timedelta(minutes=45)) == 1
-    assert await Session.all().count() == 1
+@pytest.mark.usefixtures("db")
+async def test_a_session_is_live_until_signed_out_and_writes_only_a_keyed_hash(app):
+    joined = await make_person(app, "Bao")
+    ticket = new_ticket(joined.person, joined.personal_key, "Bao")
+    live = await resume_session(ticket, "a" * 64)
+    assert live is not None and live.person.id == joined.person.id
+    await end_session("a" * 64, ticket.expires_at)
+    await end_session("a" * 64, ticket.expires_at)  # twice is no error
+    assert await resume_session(ticket, "a" * 64) is None
+    hashes: list[Any] = await SignedOut.all().values_list("id_hash", flat=True)
+    assert hashes == ["a" * 64]
 
 
-GRID = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+@pytest.mark.usefixtures("db")
+async def test_ending_every_session_refuses_older_tickets_only(app):
+    joined = await make_person(app, "Carmen")
+    older = new_ticket(joined.person, joined.personal_key, "Carmen")
+    await end_all_sessions(joined.person)
+    newer = new_ticket(joined.person, joined.personal_key, "Carmen")
+    assert await resume_session(older, "b" * 64) is None
+    assert await resume_session(newer, "b" * 64) is not None
 
 
-def test_a_remembered_session_is_let_in_exactly_when_resuming_it_would_write_nothing():
-    """Every case near the 10-minute grid, where the answer changes: idle end on the grid
-    or off it, the absolute end before, at or after it, and each second around the grid
-    from an hour before to twenty minutes after."""
-    moments = [
-        timedelta(minutes=step * 10, seconds=second)
-        for step in range(-6, 3)
-        for second in (-1, 0, 1, 150, 300, 450)
-    ]
-    for off_grid in (False, True):
-        idle_at = GRID + timedelta(minutes=7 if off_grid else 0)
-        for ends_step in range(-1, 4):
-            ends_at = GRID + timedelta(minutes=ends_step * 10)
-            known = LiveSession(cast(Person, None), frozenset(), idle_at, ends_at)
-            for extend in (False, True):
-                for shift in moments:
-                    moment = idle_at + shift
-                    # What resume_session does: live, and (when extending) nothing to write.
-                    writes = min(round_up(moment + IDLE), ends_at) != idle_at
-                    expected = moment < idle_at and moment < ends_at and not (extend and writes)
-                    case = (off_grid, ends_step, extend, shift)
-                    assert known.still_live(moment.timestamp(), extend=extend) == expected, case
+@pytest.mark.usefixtures("db")
+async def test_the_purge_job_removes_expired_sign_outs(app):
+    await end_session("c" * 64, NOON + timedelta(minutes=30))
+    await end_session("d" * 64, NOON + timedelta(hours=2))
+    assert await purge_signed_out(now=NOON + timedelta(minutes=45)) == 1
+    assert await SignedOut.all().count() == 1

@@ -43,7 +43,7 @@ async def test_the_record_says_which_lead_acted_but_a_closure_not_whose_account(
     gone = (await make_person(app, "Gone")).person
     await suspend(paused, "Asked by a member for their safety.", by=lead)
     assert (await Suspension.get(person=paused)).suspended_by_id == lead.id
-    await close_account(gone, by=lead, asked=True)
+    await close_account(gone, by=lead, asked=True, keys=app.state.settings.key_directory)
     closure = await Closure.get()
     assert closure.closed_by_id == lead.id
     assert str(gone.id) not in str(closure.__dict__)

@@ -25,9 +25,13 @@ from proposals.results import (
     METHOD_KEYS,
     Bar,
     Chart,
+    Shown,
+    advisory_note,
     aggregates,
     charts,
     disclosed,
+    election_note,
+    extension_note,
     grade_names,
     grade_table,
     option_labels,
@@ -40,6 +44,7 @@ from proposals.results import (
     suppression_note,
     tie_explanations,
     tie_rule_text,
+    what_to_show,
 )
 from proposals.tally import (
     ApprovalResult,
@@ -298,8 +303,37 @@ def test_counts_are_disclosed_only_from_k_ballots_up(counted: int, shown: bool):
 
 def test_the_suppression_note_names_k_and_says_why():
     note = suppression_note(10)
+    assert "Too few ballots to publish a result" in note
     assert "Fewer than 10 people voted" in note
+    assert "the order could show how one person voted" in note
     assert flesch_kincaid_grade(note) <= GRADE_LIMIT
+
+
+@pytest.mark.parametrize("note", [election_note(10), advisory_note(10), extension_note()])
+def test_the_other_small_number_notes_are_plain(note: str):
+    assert flesch_kincaid_grade(note) <= GRADE_LIMIT
+
+
+@pytest.mark.parametrize(
+    ("counted", "election", "shown"),
+    [
+        (9, False, Shown.NOTHING),  # not even the order: it alone can show a ballot
+        (9, True, Shown.WINNER),  # an election: only who was elected
+        (10, False, Shown.EVERYTHING),
+        (10, True, Shown.EVERYTHING),
+    ],
+)
+def test_below_k_a_count_shows_nothing_or_only_who_was_elected(
+    counted: int, election: bool, shown: Shown
+):
+    result = tally_approval([frozenset({"1"})] * counted, ["1", "2"], SEED)
+    assert what_to_show(aggregates(Method.APPROVAL, result), 10, election=election) is shown
+
+
+def test_an_election_nobody_won_shows_nothing_below_k():
+    counted = aggregates(Method.APPROVAL, tally_approval([frozenset({"1"})], ["1"], SEED))
+    data = counted | {"winner": None}  # as a round with nothing on its ballot
+    assert what_to_show(data, 10, election=True) is Shown.NOTHING
 
 
 # -- Ties explained ---------------------------------------------------------------------------
