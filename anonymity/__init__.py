@@ -12,7 +12,8 @@ What the domains call (see each module for the details and the reasons):
   after close) and follow-up codes (keyed hashes);
 - keys — `anonymity.keystore` (per round, in the key directory, teller mode),
   `anonymity.wrapping` (a personal key wrapped by a passphrase or a code),
-  `anonymity.files` (key files written privately, shredded);
+  `anonymity.files` (key files written privately, shredded), `anonymity.kept`
+  (small values such as pseudonyms kept beside the keys, never in the database);
 - retention — `anonymity.retention`: content sealed under a key per month,
   unreadable once that key is destroyed;
 - disclosure control — `anonymity.disclosure`: small counts suppressed, with

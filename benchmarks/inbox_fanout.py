@@ -2,8 +2,8 @@
 
 The script creates its own database on the server named by
 CHORUS_BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test),
-migrates it, and fills it straight with SQL: 100,000 people with fake
-pseudonyms and empty secrets, each with the member role. It then times
+migrates it, and fills it straight with SQL: 100,000 people (a person row is
+only an id), each with the member role. It then times
 `governance.inbox.send_to_role(Role.MEMBER, "news")` (one INSERT ... SELECT),
 emptying the notices between rounds, and drops the database at the end.
 Target: one send to every member within 10 seconds.
@@ -46,10 +46,8 @@ async def fill(members: int) -> None:
     for start in range(1, members + 1, BATCH):
         end = min(start + BATCH - 1, members)
         await connection.execute_query(
-            "INSERT INTO governance_person "
-            "(id, name_lookup, sealed_name, passphrase, wrapped_key, session_generation) "
-            "SELECT gen_random_uuid(), md5('member ' || n), '\\x00', '\\x00', '\\x00', 0 "
-            "FROM generate_series($1::int, $2::int) AS n",
+            "INSERT INTO governance_person (id, session_generation) "
+            "SELECT gen_random_uuid(), 0 FROM generate_series($1::int, $2::int) AS n",
             [start, end],
         )
     await connection.execute_query(

@@ -173,7 +173,9 @@ async def members(app: Starlette, state: dict[str, Any], count: int, name: str) 
     cookies = []
     for index in range(count):
         pseudonym = f"{name} {index}"
-        invite = await create_invite(None, Role.MEMBER, Charter(), secrets.lookup_key)
+        invite = await create_invite(
+            None, Role.MEMBER, Charter(), secrets.lookup_key, key_directory=secrets.key_directory
+        )
         await join(invite.code, pseudonym, PASSPHRASE, PASSPHRASE, secrets)
         cookies.append(await sign_in(app, state, pseudonym))
     return cookies

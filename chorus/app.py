@@ -40,13 +40,17 @@ from proposals import jobs as proposals_jobs
 from proposals import routes as round_routes
 from proposals.service import Electorate
 
-# What proposals may ask of governance about people (DESIGN: proposals knows no governance).
-ELECTORATE = Electorate(
-    count=electorate.count_role,
-    notify=electorate.tell_voters,
-    seat=electorate.seat,
-    holders=electorate.role_holders,
-)
+
+def electorate_of(settings: Settings) -> Electorate:
+    """What proposals may ask of governance about people (DESIGN: proposals knows no
+    governance). Who has joined is known from the key directory alone."""
+    keys = settings.key_directory
+    return Electorate(
+        count=functools.partial(electorate.count_role, keys),
+        notify=electorate.tell_voters,
+        seat=electorate.seat,
+        holders=functools.partial(electorate.role_holders, keys),
+    )
 
 
 def all_routes() -> list[BaseRoute]:
@@ -69,7 +73,7 @@ def all_jobs(settings: Settings) -> list[PeriodicJob]:
         *shell_jobs(settings),
         *governance_jobs.jobs_with_keys(settings.key_directory),
         PeriodicJob("retention", 3600, retention),
-        *proposals_jobs.jobs(settings.key_directory, ELECTORATE),
+        *proposals_jobs.jobs(settings.key_directory, electorate_of(settings)),
     ]
 
 
@@ -143,7 +147,7 @@ def create_app(settings: Settings) -> Chorus:
         passphrase_min_length=settings.passphrase_min_length,
         key_directory=settings.key_directory,
     )
-    app.state.electorate = ELECTORATE
+    app.state.electorate = electorate_of(settings)
     app.state.petition_signatures = electorate.petition_signatures
     app.state.results_threshold = electorate.results_threshold
     return app

@@ -118,7 +118,11 @@ def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
         async with _orm(settings):
             charter = await current_charter()
             created = await create_invite(
-                None, Role(args.role), charter, _account_secrets(settings).lookup_key
+                None,
+                Role(args.role),
+                charter,
+                _account_secrets(settings).lookup_key,
+                key_directory=settings.key_directory,
             )
             return created.code, last_valid_day(created.invite).isoformat()
 
@@ -234,7 +238,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _seed_demo(settings: Settings) -> None:
-    from chorus.app import ELECTORATE
+    from chorus.app import electorate_of
     from governance.charter import current_charter
     from governance.demo import DEMO_PASSPHRASE, DEMO_PEOPLE, seed_demo_network
     from proposals.demo import DEMO_TELLERS_PASSPHRASE, DemoVoter, seed_demo_rounds
@@ -254,7 +258,7 @@ async def _seed_demo(settings: Settings) -> None:
             await seed_demo_rounds(
                 voters,
                 settings.key_directory,
-                ELECTORATE,
+                electorate_of(settings),
                 (await current_charter()).petition_cosignatures,
                 secrets_.profile,
             )

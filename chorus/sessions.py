@@ -17,6 +17,7 @@ import hmac
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from uuid import UUID
 
 from nacl.exceptions import CryptoError
 from nacl.secret import SecretBox
@@ -41,6 +42,7 @@ class CurrentPerson:
     personal_key: bytes = field(repr=False)
     pseudonym: str = field(repr=False)
     expires_at: datetime
+    credential_id: UUID
 
     def has(self, *roles: Role | str) -> bool:
         return bool(self.roles & set(roles))
@@ -137,6 +139,7 @@ class SessionMiddleware:
             personal_key=ticket.personal_key,
             pseudonym=ticket.pseudonym,
             expires_at=ticket.expires_at,
+            credential_id=ticket.credential_id,
         )
         state["csrf_binding"] = hashlib.sha256(ticket.session_id).hexdigest().encode()
         fresh = ticket.extended(datetime.now(UTC))

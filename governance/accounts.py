@@ -1,5 +1,13 @@
 """Pseudonymous accounts: joining, signing in, recovery, passphrases, deletion.
 
+What a person keeps to sign in is a Credential row that nothing ties to their
+Person row but their own personal key: the person's id is sealed with it. So the
+explicit acts a person does for themselves (joining, a new passphrase, recovery,
+new recovery codes, signing out everywhere) write no row that a copy of the
+database can trace to them, and cannot be lined up with what they do next
+(DESIGN.md, anonymity point 2). The pseudonym lives in the key directory only
+(governance.invitees).
+
 Stretching a passphrase is slow on purpose (argon2id), so it runs in a thread,
 off the event loop, and before any transaction opens.
 """
@@ -8,16 +16,18 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import hmac
 import unicodedata
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from argon2 import Parameters
+from nacl.exceptions import CryptoError
+from nacl.secret import SecretBox
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from anonymity import owner_keys
 from anonymity.codes import new_code, normalise_code
 from anonymity.wrapping import (
     Stretched,
@@ -30,6 +40,7 @@ from anonymity.wrapping import (
     wrap,
 )
 from chorus.database import forget_deleted_rows
+from governance import invitees
 from governance.errors import (
     AccountSuspended,
     InviteNotUsable,
@@ -40,13 +51,7 @@ from governance.errors import (
     WrongCredentials,
 )
 from governance.invites import check_invite, claim_invite
-from governance.models import (
-    Invite,
-    Person,
-    RecoveryCode,
-    RoleGrant,
-    Suspension,
-)
+from governance.models import Credential, Invite, Person, RecoveryCode, Suspension
 
 PSEUDONYM_MIN = 2
 PSEUDONYM_MAX = 40
@@ -60,12 +65,13 @@ class Secrets:
     lookup_key: bytes  # keyed hashes of invite and recovery codes, and of pseudonyms
     profile: Parameters  # argon2id cost
     passphrase_min_length: int
-    key_directory: Path  # where each person's name key lives (anonymity.owner_keys)
+    key_directory: Path  # where pseudonyms and the invitees' pools live
 
 
 @dataclass(frozen=True)
 class SignedIn:
     person: Person
+    credential: Credential
     personal_key: bytes
     pseudonym: str
 
@@ -97,18 +103,25 @@ def name_lookup(folded: str, secrets_: Secrets) -> str:
     return keyed_hash(secrets_.lookup_key, "pseudonym|" + folded)
 
 
-# A pseudonym's sealed bytes have one size, whatever its length (40 characters, 4 bytes each).
-NAME_BYTES = PSEUDONYM_MAX * 4
+def person_tag(person_id: uuid.UUID, secrets_: Secrets) -> str:
+    """One set of credentials per person, enforced by the database: HMAC(lookup secret,
+    person), which a copy of the database cannot tie to the person's row."""
+    return keyed_hash(secrets_.lookup_key, f"person|{person_id}")
 
 
-def seal_name(person_id: str, shown: str, key_directory: Path) -> bytes:
-    return owner_keys.seal(key_directory, person_id, shown.encode(), NAME_BYTES)
+def _person_box(personal_key: bytes) -> SecretBox:
+    return SecretBox(hmac.new(personal_key, b"chorus:person", hashlib.sha256).digest())
 
 
-def pseudonym_of(person: Person, key_directory: Path) -> str:
-    """The person's pseudonym as they chose it; empty once their account is deleted."""
-    opened = owner_keys.open_sealed(key_directory, str(person.id), person.sealed_name)
-    return opened.decode() if opened is not None else ""
+def seal_person(personal_key: bytes, person_id: uuid.UUID) -> bytes:
+    return bytes(_person_box(personal_key).encrypt(person_id.bytes))
+
+
+def open_person(personal_key: bytes, sealed: bytes) -> uuid.UUID:
+    try:
+        return uuid.UUID(bytes=bytes(_person_box(personal_key).decrypt(sealed)))
+    except (CryptoError, ValueError) as error:
+        raise WrongCredentials from error
 
 
 def check_new_passphrase(passphrase: str, confirmation: str, minimum: int) -> None:
@@ -132,12 +145,12 @@ async def _check(passphrase: str, stored: Stretched) -> bytes:
 
 
 def _recovery_rows(
-    person: Person, personal_key: bytes, lookup_key: bytes
+    credential_id: uuid.UUID, personal_key: bytes, lookup_key: bytes
 ) -> tuple[list[RecoveryCode], list[str]]:
     codes = [new_code() for _ in range(RECOVERY_CODE_COUNT)]
     rows = [
         RecoveryCode(
-            person=person,
+            credential_id=credential_id,
             lookup=keyed_hash(lookup_key, code),
             wrapped_key=wrap(personal_key, code_wrapping_key(code)),
         )
@@ -153,65 +166,95 @@ async def find_invite(code: str, secrets_: Secrets) -> Invite:
 async def join(
     invite_code: str, pseudonym: str, passphrase: str, confirmation: str, secrets_: Secrets
 ) -> Joined:
-    """Redeem an invite: a new pseudonymous account, its role, and 10 recovery codes."""
+    """Redeem an invite: credentials for the person it hands out, and 10 recovery codes.
+
+    No row naming a person is written: the invite is deleted (it never held whom it
+    hands out), the credentials hold the person's id sealed with their personal key,
+    and the pseudonym goes to the key directory."""
     shown, folded = clean_pseudonym(pseudonym)
     check_new_passphrase(passphrase, confirmation, secrets_.passphrase_min_length)
     await find_invite(invite_code, secrets_)
     lookup_name = name_lookup(folded, secrets_)
-    if await Person.exists(name_lookup=lookup_name):
+    if await Credential.exists(name_lookup=lookup_name):
         raise PseudonymTaken
     stored, wrapping_key = await _stretch(passphrase, secrets_.profile)
     personal_key = new_personal_key()
     lookup = keyed_hash(secrets_.lookup_key, normalise_code(invite_code))
-    person_id = uuid.uuid4()
+    keys = secrets_.key_directory
+    named: uuid.UUID | None = None  # whose pseudonym this call kept, to undo on failure
     try:
         async with in_transaction():
             # Claim the invite first, atomically: of two people racing, one wins.
-            role = await claim_invite(lookup)
-            if role is None:
+            invite = await claim_invite(lookup)
+            if invite is None:
                 raise InviteNotUsable("used")
-            # A name taken meanwhile writes no row, and makes the database log no error.
-            await Person.bulk_create(
-                [
-                    Person(
-                        id=person_id,
-                        name_lookup=lookup_name,
-                        sealed_name=seal_name(str(person_id), shown, secrets_.key_directory),
-                        passphrase=stored.encode(),
-                        wrapped_key=wrap(personal_key, wrapping_key),
-                    )
-                ],
-                ignore_conflicts=True,
+            given = invitees.given_to(keys, invite.id)
+            person = await Person.get_or_none(id=given) if given else None
+            if person is None or invitees.has_joined(keys, person.id):
+                raise InviteNotUsable("used")
+            credential = Credential(
+                id=uuid.uuid4(),
+                name_lookup=lookup_name,
+                person_tag=person_tag(person.id, secrets_),
+                passphrase=stored.encode(),
+                wrapped_key=wrap(personal_key, wrapping_key),
+                sealed_person=seal_person(personal_key, person.id),
             )
-            person = await Person.get_or_none(id=person_id)
-            if person is None:
+            # A name taken meanwhile writes no row, and makes the database log no error. Nor
+            # does a person who has credentials already: the database, not the key
+            # directory, makes sure nobody is handed out twice.
+            await Credential.bulk_create([credential], ignore_conflicts=True)
+            if not await Credential.exists(id=credential.id):
+                if await Credential.exists(person_tag=credential.person_tag):
+                    raise InviteNotUsable("used")
                 raise PseudonymTaken
-            await RoleGrant.create(person=person, role=role)
-            rows, codes = _recovery_rows(person, personal_key, secrets_.lookup_key)
+            rows, codes = _recovery_rows(credential.id, personal_key, secrets_.lookup_key)
             await RecoveryCode.bulk_create(rows)
+            # Last, so that it exists exactly when the account does.
+            invitees.keep_pseudonym(keys, person.id, shown)
+            named = person.id
     except BaseException:
-        owner_keys.destroy(secrets_.key_directory, str(person_id))  # nothing to keep it for
+        # Only if the transaction really did not commit (a cancellation can come after).
+        if named is not None and not await Credential.exists(id=credential.id):
+            invitees.forget_pseudonym(keys, named)
         raise
-    return Joined(person, personal_key, shown, codes)
+    invitees.settle(keys, invite.id)
+    return Joined(person, credential, personal_key, shown, codes)
+
+
+async def _credential_of(pseudonym: str, secrets_: Secrets) -> Credential | None:
+    try:
+        _, folded = clean_pseudonym(pseudonym)
+    except PseudonymInvalid:
+        return None
+    return await Credential.get_or_none(name_lookup=name_lookup(folded, secrets_))
+
+
+async def _person_behind(credential: Credential, personal_key: bytes) -> Person:
+    """The person these credentials are for; WrongCredentials if a lead closed the account
+    (its credentials, which a lead cannot find, go then)."""
+    person = await Person.get_or_none(id=open_person(personal_key, credential.sealed_person))
+    if person is None:
+        await Credential.filter(id=credential.id).delete()
+        raise WrongCredentials
+    return person
 
 
 async def sign_in(pseudonym: str, passphrase: str, secrets_: Secrets) -> SignedIn:
-    try:
-        _, folded = clean_pseudonym(pseudonym)
-    except PseudonymInvalid as error:
-        raise WrongCredentials from error
-    person = await Person.get_or_none(name_lookup=name_lookup(folded, secrets_))
-    if person is None:
+    credential = await _credential_of(pseudonym, secrets_)
+    if credential is None:
         # Spend the same time as a real check, so timing does not reveal who has an account.
         await _stretch(passphrase, secrets_.profile)
         raise WrongCredentials
     try:
-        wrapping_key = await _check(passphrase, Stretched.decode(person.passphrase))
-        personal_key = unwrap(person.wrapped_key, wrapping_key)
+        wrapping_key = await _check(passphrase, Stretched.decode(credential.passphrase))
+        personal_key = unwrap(credential.wrapped_key, wrapping_key)
     except WrongSecret as error:
         raise WrongCredentials from error
+    person = await _person_behind(credential, personal_key)
     await raise_if_suspended(person)
-    return SignedIn(person, personal_key, pseudonym_of(person, secrets_.key_directory))
+    shown = invitees.pseudonym_of(secrets_.key_directory, person.id)
+    return SignedIn(person, credential, personal_key, shown)
 
 
 async def raise_if_suspended(person: Person) -> None:
@@ -228,84 +271,96 @@ async def recover(
     Every other session ends, in case someone else knew the old passphrase.
     Returns the remaining codes' count through `recovery_codes` being empty.
     """
-    try:
-        _, folded = clean_pseudonym(pseudonym)
-    except PseudonymInvalid as error:
-        raise WrongCredentials from error
+    credential = await _credential_of(pseudonym, secrets_)
     check_new_passphrase(passphrase, confirmation, secrets_.passphrase_min_length)
     code = normalise_code(code)
-    row = await RecoveryCode.get_or_none(
-        lookup=keyed_hash(secrets_.lookup_key, code),
-        person__name_lookup=name_lookup(folded, secrets_),
-    ).prefetch_related("person")
-    if row is None:
+    row = await RecoveryCode.get_or_none(lookup=keyed_hash(secrets_.lookup_key, code))
+    if credential is None or row is None or row.credential_id != credential.id:
         raise WrongCredentials
     try:
         personal_key = unwrap(row.wrapped_key, code_wrapping_key(code))
     except WrongSecret as error:
         raise WrongCredentials from error
-    person = row.person
+    person = await _person_behind(credential, personal_key)
     await raise_if_suspended(person)  # before anything changes: the code stays unused
     stored, wrapping_key = await _stretch(passphrase, secrets_.profile)
     async with in_transaction():
         if await RecoveryCode.filter(id=row.id).delete() != 1:
             raise WrongCredentials
-        await _set_passphrase(person, stored, wrap(personal_key, wrapping_key))
-    return Joined(person, personal_key, pseudonym_of(person, secrets_.key_directory), [])
+        await _set_passphrase(credential, stored, wrap(personal_key, wrapping_key))
+    shown = invitees.pseudonym_of(secrets_.key_directory, person.id)
+    return Joined(person, credential, personal_key, shown, [])
 
 
-async def _set_passphrase(person: Person, stored: Stretched, wrapped_key: bytes) -> None:
-    """A new passphrase ends every other session: the person's generation moves on."""
-    await Person.filter(id=person.id).update(
+async def _set_passphrase(credential: Credential, stored: Stretched, wrapped_key: bytes) -> None:
+    """A new passphrase ends every other session: the credentials' generation moves on."""
+    await Credential.filter(id=credential.id).update(
         passphrase=stored.encode(),
         wrapped_key=wrapped_key,
         session_generation=F("session_generation") + 1,
     )
-    person.passphrase = stored.encode()
-    person.wrapped_key = wrapped_key
-    person.session_generation += 1
+    credential.passphrase = stored.encode()
+    credential.wrapped_key = wrapped_key
+    credential.session_generation += 1
+
+
+async def credential_of(credential_id: uuid.UUID) -> Credential | None:
+    """The credentials a session was issued for; None once the account is gone."""
+    return await Credential.get_or_none(id=credential_id)
 
 
 async def change_passphrase(
-    person: Person, current: str, new: str, confirmation: str, secrets_: Secrets
+    credential: Credential, current: str, new: str, confirmation: str, secrets_: Secrets
 ) -> None:
     """A new passphrase; the personal key stays the same, wrapped anew. Every session
     ends (the caller gives this browser a fresh one)."""
     try:
-        old_key = await _check(current, Stretched.decode(person.passphrase))
+        old_key = await _check(current, Stretched.decode(credential.passphrase))
     except WrongSecret as error:
         raise WrongCredentials from error
     check_new_passphrase(new, confirmation, secrets_.passphrase_min_length)
-    personal_key = unwrap(person.wrapped_key, old_key)
+    personal_key = unwrap(credential.wrapped_key, old_key)
     stored, wrapping_key = await _stretch(new, secrets_.profile)
-    await _set_passphrase(person, stored, wrap(personal_key, wrapping_key))
+    await _set_passphrase(credential, stored, wrap(personal_key, wrapping_key))
+
+
+async def end_every_session(credential: Credential) -> None:
+    """Sign out everywhere: only the credentials' generation moves on."""
+    await Credential.filter(id=credential.id).update(session_generation=F("session_generation") + 1)
+    credential.session_generation += 1
 
 
 async def replace_recovery_codes(
-    person: Person, personal_key: bytes, secrets_: Secrets
+    credential_id: uuid.UUID, personal_key: bytes, secrets_: Secrets
 ) -> list[str]:
-    rows, codes = _recovery_rows(person, personal_key, secrets_.lookup_key)
+    rows, codes = _recovery_rows(credential_id, personal_key, secrets_.lookup_key)
     async with in_transaction():
-        await RecoveryCode.filter(person=person).delete()
+        await RecoveryCode.filter(credential_id=credential_id).delete()
         await RecoveryCode.bulk_create(rows)
     return codes
 
 
-async def remaining_recovery_codes(person: Person) -> int:
-    return await RecoveryCode.filter(person=person).count()
+async def remaining_recovery_codes(credential_id: uuid.UUID) -> int:
+    return await RecoveryCode.filter(credential_id=credential_id).count()
 
 
-async def delete_account(person: Person, passphrase: str, key_directory: Path) -> None:
+async def delete_account(
+    person: Person, credential: Credential, passphrase: str, key_directory: Path
+) -> None:
     """Remove the account and everything tied to it; anonymous votes and feedback stay counted."""
     try:
-        await _check(passphrase, Stretched.decode(person.passphrase))
+        await _check(passphrase, Stretched.decode(credential.passphrase))
     except WrongSecret as error:
         raise WrongCredentials from error
-    await remove_person(person, key_directory)
+    async with in_transaction():
+        await Credential.filter(id=credential.id).delete()
+        await person.delete()
+    await forget_person(person.id, key_directory)
 
 
-async def remove_person(person: Person, key_directory: Path) -> None:
-    """The row goes, and with the name key every copy of the pseudonym anywhere."""
-    await person.delete()
-    owner_keys.destroy(key_directory, str(person.id))
+async def forget_person(person_id: uuid.UUID, key_directory: Path) -> None:
+    """Once a person's row is deleted: their pseudonym goes too, everywhere, and SQLite's
+    log lets go of the deleted rows. When a lead closed the account, the credentials,
+    which nothing ties to the person, go at their next use (_person_behind)."""
+    invitees.forget_pseudonym(key_directory, person_id)
     await forget_deleted_rows()

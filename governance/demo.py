@@ -5,7 +5,7 @@ from __future__ import annotations
 from governance.accounts import Joined, Secrets, join
 from governance.charter import Charter, set_charter_value
 from governance.invites import create_invite
-from governance.models import Person, Role, RoleGrant
+from governance.models import Credential, Role, RoleGrant
 
 DEMO_PASSPHRASE = "chorus demo passphrase"  # noqa: S105 (printed for the demo on purpose)
 
@@ -27,12 +27,14 @@ DEMO_RESULTS_THRESHOLD = 3
 
 async def seed_demo_network(secrets_: Secrets) -> dict[str, Joined]:
     """Create the demo people unless the network already has someone; returns who was made."""
-    if await Person.exists():
+    if await Credential.exists():
         return {}
     charter = Charter()
     made = {}
     for pseudonym, (first, *more) in DEMO_PEOPLE:
-        invite = await create_invite(None, first, charter, secrets_.lookup_key)
+        invite = await create_invite(
+            None, first, charter, secrets_.lookup_key, key_directory=secrets_.key_directory
+        )
         joined = await join(invite.code, pseudonym, DEMO_PASSPHRASE, DEMO_PASSPHRASE, secrets_)
         for role in more:
             await RoleGrant.create(person=joined.person, role=role)

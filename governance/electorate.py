@@ -4,16 +4,19 @@ to let them know results are out. Proposals receives these as plain functions
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from governance import invitees
 from governance.charter import current_charter
 from governance.inbox import send_notice, send_to_role
 from governance.models import Person, Role, RoleGrant
 
 
-async def count_role(role: str) -> int:
-    return await RoleGrant.filter(role=Role(role)).count()
+async def count_role(key_directory: Path, role: str) -> int:
+    """How many people who joined hold `role` (people made ahead for invites do not count)."""
+    return len(await role_holders(key_directory, role))
 
 
 async def tell_voters(role: str, news: str, link: str) -> int:
@@ -21,11 +24,11 @@ async def tell_voters(role: str, news: str, link: str) -> int:
     return await send_to_role(Role(role), news, link)
 
 
-async def role_holders(role: str) -> list[UUID]:
-    """Everyone holding `role`, as ids: read once when a round's voting opens, to fix its
-    electorate (a job or a lead's public act, never a routine path)."""
+async def role_holders(key_directory: Path, role: str) -> list[UUID]:
+    """Everyone who joined and holds `role`, as ids: read once when a round's voting opens,
+    to fix its electorate (a job or a lead's public act, never a routine path)."""
     found: list[Any] = await RoleGrant.filter(role=Role(role)).values_list("person_id", flat=True)
-    return [UUID(str(person)) for person in found]
+    return invitees.joined_only(key_directory, (UUID(str(person)) for person in found))
 
 
 async def seat(role: str, person_id: UUID) -> None:

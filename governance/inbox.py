@@ -78,7 +78,9 @@ async def send_notice(person: Person, kind: str, link: str = "") -> Notice:
 
 
 async def send_to_role(role: Role, kind: str, link: str = "") -> int:
-    """Send one notice to everyone holding `role`, in a single statement."""
+    """Send one notice to everyone holding `role`, in a single statement. People made
+    ahead for invites (governance.invitees) get it too: whoever joins finds the news of
+    the last 90 days in their inbox."""
     if kind not in TITLES:
         raise ValueError(f"unknown notice kind {kind!r}")
     connection = connections.get("default")
@@ -142,8 +144,16 @@ async def _write_mark(notice: Notice, personal_key: bytes, *, dismissed: bool) -
     await connection.execute_query(
         "INSERT INTO governance_notice_mark (mark, dismissed, expires_on) "  # noqa: S608
         f"VALUES ({mark_}, {dismissed_}, {expires_}) ON CONFLICT (mark) {upgrade}",
-        [mark_of(personal_key, notice.id), dismissed, expires_on(notice.sent_on)],
+        [mark_of(personal_key, notice.id), dismissed, mark_expires_on(today())],
     )
+
+
+def mark_expires_on(written_on: date) -> date:
+    """When a mark goes: 90 days after it was written, rounded up to a Monday. Never the
+    notice's own date, which would say which notice (and so whose) it is; never before
+    the notice goes, since a mark is written on or after the day its notice was sent."""
+    later = written_on + timedelta(days=KEPT_DAYS)
+    return later + timedelta(days=-later.weekday() % 7)
 
 
 async def mark_read(person_id: UUID, personal_key: bytes, notice_id: int) -> bool:

@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from tortoise import connections
 from tortoise.transactions import in_transaction
@@ -25,6 +25,7 @@ from anonymity.codes import new_code
 from anonymity.files import shred_file, write_private
 from anonymity.wrapping import keyed_hash
 from chorus.database import placeholders
+from governance import invitees
 from governance.charter import Charter
 from governance.errors import GovernanceError, InviteNotAllowed, InviteNotUsable
 from governance.models import Invite, InviteCount, InviteState, InvitesUsed, Person, Role
@@ -195,12 +196,12 @@ async def create_invite(
     creator_roles: set[Role] | None = None,
     day: date | None = None,
     *,
-    key_directory: Path | None = None,
+    key_directory: Path,
 ) -> NewInvite:
     """Create an invite; `creator` None is the command line (a steward at the console).
 
-    A member's invite is counted under the period key, so `key_directory` is needed then.
-    """
+    The invite hands out a person made ahead of need (governance.invitees); a member's
+    invite is counted under the period key."""
     roles = creator_roles or set()
     counted = creator is not None and not unlimited(roles)
     if creator is not None:
@@ -210,15 +211,16 @@ async def create_invite(
     day = day or today()
     code = new_code()
     invite = Invite(
+        id=uuid4(),
         lookup=keyed_hash(lookup_key, code),
         role=role,
         expires_on=day + timedelta(days=charter.invite_valid_days),
     )
+    # Handed out first: should anything below fail, the job takes the person back.
+    await invitees.hand_out(key_directory, role, invite.id)
     async with in_transaction():
         if counted:
             assert creator is not None
-            if key_directory is None:
-                raise ValueError("a member's invite is counted under a key of the key directory")
             number = period_number(day, charter.invite_period_days)
             key = period_key(key_directory, number, create=True)
             assert key is not None
@@ -243,11 +245,11 @@ async def check_invite(lookup: str, day: date | None = None) -> Invite:
     return invite
 
 
-async def claim_invite(lookup: str, day: date | None = None) -> Role | None:
+async def claim_invite(lookup: str, day: date | None = None) -> Invite | None:
     """Use an invite, inside the joining transaction: delete it and count it as used.
 
-    Returns its role, or None when it is no longer open (someone else was quicker, or it
-    was cancelled or expired meanwhile). Raises no database error either way."""
+    Returns it, or None when it is no longer open (someone else was quicker, or it was
+    cancelled or expired meanwhile). Raises no database error either way."""
     invite = await Invite.filter(
         lookup=lookup, state=InviteState.OPEN, expires_on__gt=day or today()
     ).first()
@@ -262,7 +264,7 @@ async def claim_invite(lookup: str, day: date | None = None) -> Role | None:
         "SET count = governance_invites_used.count + 1",
         [invite.role.value],
     )
-    return invite.role
+    return invite
 
 
 async def revoke_invite(invite_id: str) -> bool:

@@ -6,7 +6,7 @@ import functools
 from pathlib import Path
 
 from chorus.jobs import PeriodicJob
-from governance import inbox, invites
+from governance import inbox, invitees, invites
 from governance.charter import current_charter
 from governance.sessions import purge_signed_out
 
@@ -31,7 +31,19 @@ jobs = [
 ]
 
 
+async def keep_invitees_ready(key_directory: Path) -> None:
+    """People handed out by invites that can no longer be used go back to their pool, and
+    every role's pool is topped up, so that an invite rarely has to make a batch."""
+    await invitees.take_back(key_directory)
+    await invitees.top_up(key_directory)
+
+
 def jobs_with_keys(key_directory: Path) -> list[PeriodicJob]:
     """Every governance job, with those that need the key directory."""
     ending = functools.partial(end_invite_periods, key_directory)
-    return [*jobs, PeriodicJob("end-invite-periods", 3600, ending)]
+    ready = functools.partial(keep_invitees_ready, key_directory)
+    return [
+        *jobs,
+        PeriodicJob("end-invite-periods", 3600, ending),
+        PeriodicJob("keep-invitees-ready", 3600, ready),
+    ]

@@ -28,10 +28,10 @@ from chorus.sessions import CurrentPerson
 from chorus.state import key_directory, lookup_key
 from chorus.text import FieldErrors, text
 from governance import invites, suspensions
-from governance.accounts import pseudonym_of
 from governance.charter import Charter, current_charter
 from governance.errors import InviteNotAllowed
 from governance.inbox_routes import shown_date
+from governance.invitees import pseudonym_of
 from governance.invites import InviteNotRevocable, NewInvite
 from governance.models import ROLE_NAMES, Invite, Person, Role
 from governance.suspensions import (
@@ -177,6 +177,7 @@ async def lead_invites(request: Request, person: CurrentPerson) -> Response:
             charter=await current_charter(),
             lookup_key=lookup_key(request),
             creator_roles=set(person.roles),
+            key_directory=key_directory(request),
         )
     except RoleMissing:
         errors = {"role": _("Choose the role the new person will have.")}
@@ -301,7 +302,7 @@ async def suspend(request: Request, person: CurrentPerson) -> Response:
     charter = await current_charter()
     context: dict[str, Any] = {
         "target": target,
-        "target_name": pseudonym_of(target, key_directory(request)),
+        "target_name": pseudonym_of(key_directory(request), target.id),
         "myself": target.id == person.person.id,
         "suspended": await suspensions.is_suspended(target),
         "review_days": charter.suspension_review_days,
@@ -337,7 +338,7 @@ async def close(request: Request, person: CurrentPerson) -> Response:
     target = await person_from_path(request)
     context: dict[str, Any] = {
         "target": target,
-        "target_name": pseudonym_of(target, key_directory(request)),
+        "target_name": pseudonym_of(key_directory(request), target.id),
         "myself": target.id == person.person.id,
     }
     context["errors"] = {}

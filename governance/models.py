@@ -8,6 +8,7 @@ up in time with a vote or a piece of feedback.
 from __future__ import annotations
 
 from enum import StrEnum
+from uuid import UUID
 
 from tortoise import fields
 from tortoise.models import Model
@@ -48,26 +49,47 @@ class SuspensionReview(StrEnum):
 
 
 class Person(Model):
+    """Someone in the network, as far as others need to know: their roles hang on this row."""
+
+    # Nothing else is kept here on purpose. The pseudonym lives in the key directory
+    # (anonymity.kept, `people/<id>`), the passphrase and keys in a Credential row that a
+    # copy of the database cannot tie to this one. So joining, a new passphrase, recovery
+    # and signing out everywhere write no row that names a person (DESIGN.md, anonymity
+    # point 2). Rows are made ahead of need, in batches, for invites to hand out
+    # (governance.invitees), so not even joining adds one.
     id = fields.UUIDField(primary_key=True)
-    # The pseudonym is never stored in the clear (anonymity point 2: a deleted account
-    # must leave none behind in data files, WAL or backups). It is sealed under a key of
-    # this person's own in the key directory (anonymity.owner_keys), destroyed with the
-    # account; sign-in finds the person by HMAC(lookup secret, folded pseudonym).
-    name_lookup = fields.CharField(max_length=64, unique=True)
-    sealed_name = fields.BinaryField()
-    # Parameters, salt and verifier of the stretched passphrase (anonymity.wrapping).
-    passphrase = fields.BinaryField()
-    # The personal key, wrapped by the passphrase; never stored in the clear.
-    wrapped_key = fields.BinaryField()
-    # Every session cookie carries the generation it was issued under; only explicit acts
-    # (sign out everywhere, a new passphrase, recovery, suspension) move it on, which
-    # ends every session at once without a session row ever being written.
+    # Moved on only by public acts (a lead suspending someone): every session ends.
     session_generation = fields.IntField(default=0, db_default=0)
 
     roles: fields.ReverseRelation[RoleGrant]
 
     class Meta:
         table = "governance_person"
+
+
+class Credential(Model):
+    """How someone signs in: nothing in it names or points to a person."""
+
+    id = fields.UUIDField(primary_key=True)
+    # HMAC(lookup secret, folded pseudonym): sign-in finds the row by it.
+    name_lookup = fields.CharField(max_length=64, unique=True)
+    # Parameters, salt and verifier of the stretched passphrase (anonymity.wrapping).
+    passphrase = fields.BinaryField()
+    # The personal key, wrapped by the passphrase; never stored in the clear.
+    wrapped_key = fields.BinaryField()
+    # The person's id, sealed with their personal key: only they, signed in, can open it.
+    sealed_person = fields.BinaryField()
+    # HMAC(lookup secret, person id): one set of credentials per person, checked by the
+    # database; without the key directory it ties these credentials to nobody.
+    person_tag = fields.CharField(max_length=64, unique=True)
+    # Moved on by the person's own explicit acts (a new passphrase, recovery, signing out
+    # everywhere): every session cookie issued before is refused.
+    session_generation = fields.IntField(default=0)
+
+    recovery_codes: fields.ReverseRelation[RecoveryCode]
+
+    class Meta:
+        table = "governance_credential"
 
 
 class RoleGrant(Model):
@@ -84,9 +106,10 @@ class RoleGrant(Model):
 
 class RecoveryCode(Model):
     id = fields.IntField(primary_key=True)
-    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
-        "governance.Person", related_name="recovery_codes", on_delete=fields.CASCADE
+    credential: fields.ForeignKeyRelation[Credential] = fields.ForeignKeyField(
+        "governance.Credential", related_name="recovery_codes", on_delete=fields.CASCADE
     )
+    credential_id: UUID
     lookup = fields.CharField(max_length=64, unique=True)  # keyed hash of the code
     wrapped_key = fields.BinaryField()  # the personal key, wrapped by this code
 

@@ -55,7 +55,9 @@ def cookie_keys(request: Request) -> CookieKeys:
 
 def signed_in_response(request: Request, signed: SignedIn, response: Response) -> Response:
     """A new session: a cookie for this browser, and nothing written anywhere."""
-    ticket = sessions.new_ticket(signed.person, signed.personal_key, signed.pseudonym)
+    ticket = sessions.new_ticket(
+        signed.person, signed.credential, signed.personal_key, signed.pseudonym
+    )
     set_session_cookie(response, cookie_keys(request).seal, ticket)
     return response
 
@@ -138,12 +140,19 @@ async def sign_out(request: Request) -> Response:
     return response
 
 
-@signed_in()
-async def sign_out_everywhere(request: Request, person: CurrentPerson) -> Response:
-    await sessions.end_all_sessions(person.person)
+def gone_elsewhere() -> Response:
+    """The account was deleted meanwhile (in another tab, say): this browser is signed out."""
     response = RedirectResponse("/sign-in", status_code=303)
     clear_session_cookie(response)
     return response
+
+
+@signed_in()
+async def sign_out_everywhere(request: Request, person: CurrentPerson) -> Response:
+    credential = await accounts.credential_of(person.credential_id)
+    if credential is not None:
+        await accounts.end_every_session(credential)
+    return gone_elsewhere()
 
 
 @signed_in()
@@ -189,7 +198,7 @@ async def recover(request: Request) -> Response:
 
 @signed_in()
 async def account(request: Request, person: CurrentPerson) -> Response:
-    remaining = await accounts.remaining_recovery_codes(person.person)
+    remaining = await accounts.remaining_recovery_codes(person.credential_id)
     return render(
         request,
         "governance/account.html",
@@ -207,9 +216,12 @@ async def change_passphrase(request: Request, person: CurrentPerson) -> Response
     if request.method == "GET":
         return render(request, "governance/passphrase.html", {"errors": {}})
     form = await request.form()
+    credential = await accounts.credential_of(person.credential_id)
+    if credential is None:
+        return gone_elsewhere()
     try:
         await accounts.change_passphrase(
-            person.person,
+            credential,
             text(form, "current", 1000),
             text(form, "passphrase", 1000),
             text(form, "confirmation", 1000),
@@ -223,7 +235,7 @@ async def change_passphrase(request: Request, person: CurrentPerson) -> Response
             status_code=400,
         )
     # Every other session ended; this browser stays signed in with a fresh one.
-    signed = SignedIn(person.person, person.personal_key, person.pseudonym)
+    signed = SignedIn(person.person, credential, person.personal_key, person.pseudonym)
     return signed_in_response(request, signed, RedirectResponse("/account?changed=1", 303))
 
 
@@ -232,7 +244,7 @@ async def recovery_codes(request: Request, person: CurrentPerson) -> Response:
     if request.method == "GET":
         return render(request, "governance/new_codes.html")
     codes = await accounts.replace_recovery_codes(
-        person.person, person.personal_key, account_secrets(request)
+        person.credential_id, person.personal_key, account_secrets(request)
     )
     return render(request, "governance/recovery_codes.html", {"codes": codes, "joined": False})
 
@@ -242,9 +254,15 @@ async def delete_account(request: Request, person: CurrentPerson) -> Response:
     if request.method == "GET":
         return render(request, "governance/delete.html", {"errors": {}})
     form = await request.form()
+    credential = await accounts.credential_of(person.credential_id)
+    if credential is None:
+        return gone_elsewhere()
     try:
         await accounts.delete_account(
-            person.person, text(form, "current", 1000), key_directory(request)
+            person.person,
+            credential,
+            text(form, "current", 1000),
+            key_directory(request),
         )
     except WrongCredentials as error:
         return render(

@@ -2,12 +2,13 @@
 
 A session is a *ticket* that the browser keeps in an encrypted, authenticated
 cookie (sealed by chorus.sessions): a random session id, the person, the
-generation of their sessions it was issued under, when it ends (idle and
+generations of their sessions it was issued under, when it ends (idle and
 absolute, both rounded up to 10 minutes) and their personal key. The database
 is only read, to see that the person still exists, which roles they hold, and
-that their session generation has not moved on. Only explicit acts move it on
-(sign out everywhere, a new passphrase, recovery, suspension); deleting the
-account removes the row. So no routine path writes or locks a row about a
+that neither generation has moved on: the person's (a lead suspending them) nor
+their credentials' (a new passphrase, recovery, signing out everywhere, acts that
+write nothing a copy of the database can tie to the person); deleting the account
+removes the rows. So no routine path writes or locks a row about a
 person (DESIGN.md, anonymity point 2), and a copy of the database cannot line a
 sign-in up with a ballot written a moment later.
 
@@ -30,7 +31,7 @@ from tortoise import connections
 from tortoise.expressions import F
 
 from chorus import memo
-from governance.models import Person, Role, SignedOut
+from governance.models import Credential, Person, Role, SignedOut
 
 IDLE = timedelta(minutes=30)
 ABSOLUTE = timedelta(hours=12)
@@ -39,9 +40,9 @@ ID_BYTES = 16
 KEY_BYTES = 32
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # where the 10-minute grid starts
 
-# Session id, person, generation, idle end and end (in 10-minute steps since EPOCH),
-# personal key; the pseudonym (UTF-8) fills the rest.
-_HEAD = struct.Struct(f">{ID_BYTES}s16sIII{KEY_BYTES}s")
+# Session id, person, person's generation, credentials, their generation, idle end and
+# end (in 10-minute steps since EPOCH), personal key; the pseudonym (UTF-8) fills the rest.
+_HEAD = struct.Struct(f">{ID_BYTES}s16sI16sIII{KEY_BYTES}s")
 
 
 def round_up(moment: datetime, step: timedelta = ROUNDING) -> datetime:
@@ -59,7 +60,9 @@ class Ticket:
 
     session_id: bytes
     person_id: uuid.UUID
-    generation: int
+    generation: int  # the person's: moved on by a lead's suspension
+    credential_id: uuid.UUID
+    credential_generation: int  # the credentials': moved on by the person's own acts
     idle_expires_at: datetime
     expires_at: datetime
     personal_key: bytes = field(repr=False)
@@ -79,6 +82,8 @@ class Ticket:
             self.session_id,
             self.person_id.bytes,
             self.generation,
+            self.credential_id.bytes,
+            self.credential_generation,
             _steps(self.idle_expires_at),
             _steps(self.expires_at),
             self.personal_key,
@@ -89,7 +94,9 @@ class Ticket:
     def unpack(cls, data: bytes) -> Ticket | None:
         if len(data) < _HEAD.size:
             return None
-        session_id, person, generation, idle, ends, key = _HEAD.unpack_from(data)
+        session_id, person, generation, credential, credentials, idle, ends, key = (
+            _HEAD.unpack_from(data)
+        )
         try:
             pseudonym = data[_HEAD.size :].decode()
         except UnicodeDecodeError:
@@ -98,6 +105,8 @@ class Ticket:
             session_id,
             uuid.UUID(bytes=person),
             generation,
+            uuid.UUID(bytes=credential),
+            credentials,
             EPOCH + idle * ROUNDING,
             EPOCH + ends * ROUNDING,
             key,
@@ -106,7 +115,11 @@ class Ticket:
 
 
 def new_ticket(
-    person: Person, personal_key: bytes, pseudonym: str, now: datetime | None = None
+    person: Person,
+    credential: Credential,
+    personal_key: bytes,
+    pseudonym: str,
+    now: datetime | None = None,
 ) -> Ticket:
     """A new session for `person`; nothing is written anywhere."""
     now = now or datetime.now(UTC)
@@ -114,6 +127,8 @@ def new_ticket(
         session_id=secrets.token_bytes(ID_BYTES),
         person_id=person.id,
         generation=person.session_generation,
+        credential_id=credential.id,
+        credential_generation=credential.session_generation,
         idle_expires_at=round_up(now + IDLE),
         expires_at=round_up(now + ABSOLUTE),
         personal_key=personal_key,
@@ -136,7 +151,9 @@ class LiveSession:
 _LIVE_SESSION = (
     "SELECT p.*, r.role AS granted_role,"
     " EXISTS (SELECT 1 FROM governance_signed_out o WHERE o.id_hash = {signed_out})"
-    " AS signed_out"
+    " AS signed_out,"
+    " (SELECT c.session_generation FROM governance_credential c WHERE c.id = {credential})"
+    " AS credential_generation"
     " FROM governance_person p"
     " LEFT JOIN governance_role_grant r ON r.person_id = p.id"
     " WHERE p.id = {person}"
@@ -153,14 +170,16 @@ async def resume_session(
         return None
     connection = connections.get("default")
     postgres = connection.capabilities.dialect == "postgres"
-    query = _LIVE_SESSION.format(
-        signed_out="$1" if postgres else "?", person="$2" if postgres else "?"
-    )
-    rows = await connection.execute_query_dict(query, [signed_out_hash, str(ticket.person_id)])
+    slots = ("$1", "$2", "$3") if postgres else ("?", "?", "?")
+    query = _LIVE_SESSION.format(signed_out=slots[0], credential=slots[1], person=slots[2])
+    values = [signed_out_hash, str(ticket.credential_id), str(ticket.person_id)]
+    rows = await connection.execute_query_dict(query, values)
     if not rows or rows[0]["signed_out"]:
         return None
     if rows[0]["session_generation"] != ticket.generation:
-        return None
+        return None  # suspended since (or the person's sessions were ended by a lead)
+    if rows[0]["credential_generation"] != ticket.credential_generation:
+        return None  # a new passphrase, recovery or sign out everywhere since
     # As the ORM builds a person from a row of its own table (extra columns are ignored).
     person = Person._init_from_db(**rows[0])
     roles = frozenset(Role(row["granted_role"]) for row in rows if row["granted_role"])
@@ -178,7 +197,7 @@ async def end_session(signed_out_hash: str, expires_at: datetime) -> None:
 
 
 async def end_all_sessions(person: Person) -> None:
-    """An explicit act: every session of this person ends at once, on every device."""
+    """A lead's public act (suspension): every session of this person ends at once."""
     await Person.filter(id=person.id).update(session_generation=F("session_generation") + 1)
     person.session_generation += 1
     memo.changed()

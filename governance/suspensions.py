@@ -17,9 +17,8 @@ from uuid import UUID
 
 from tortoise.transactions import in_transaction
 
-from anonymity import owner_keys
-from chorus.database import forget_deleted_rows
-from governance.accounts import pseudonym_of
+from governance import invitees
+from governance.accounts import forget_person
 from governance.errors import GovernanceError
 from governance.models import Closure, Person, Role, Suspension
 from governance.sessions import end_all_sessions
@@ -66,13 +65,18 @@ def clean_reason(text: str) -> str:
 
 
 async def people_page(key_directory: Path, page: int = 1) -> tuple[list[PersonRow], bool]:
-    """One page of people by pseudonym, and whether there is a page after it.
+    """One page of people who joined, by pseudonym, and whether there is a page after it.
 
-    Pseudonyms are stored sealed (anonymity.owner_keys), so they are opened and sorted
-    here rather than by the database."""
+    Pseudonyms live in the key directory (governance.invitees), so they are read and
+    sorted here rather than by the database; people made ahead for invites, who have
+    not joined, are left out."""
     people = await Person.all().prefetch_related("roles")
     named = sorted(
-        ((pseudonym_of(person, key_directory), person) for person in people),
+        (
+            (invitees.pseudonym_of(key_directory, person.id), person)
+            for person in people
+            if invitees.has_joined(key_directory, person.id)
+        ),
         key=lambda pair: (pair[0].casefold(), str(pair[1].id)),
     )
     shown = named[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1]
@@ -124,5 +128,4 @@ async def close_account(person: Person, by: Person, *, asked: bool, keys: Path) 
     async with in_transaction():
         await person.delete()
         await Closure.create(closed_by=by, closed_on=datetime.now(UTC).date())
-    owner_keys.destroy(keys, str(person.id))  # the pseudonym, everywhere
-    await forget_deleted_rows()
+    await forget_person(person.id, keys)

@@ -10,6 +10,7 @@ requests through httpx's ASGI transport run in the test's task and see it.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from chorus.app import create_app
 from chorus.database import migrate
 from chorus.keys import init_key_directory
 from chorus.settings import Settings
+from governance.invitees import NAMES
 from tests.common.postgres import scratch_database
 
 BASE_URL = "https://chorus.test"
@@ -106,14 +108,23 @@ class Rollback(Exception):
 
 
 @pytest.fixture
-async def db(app: Starlette) -> AsyncIterator[None]:
-    """Everything the test (and the app, through the client) writes is rolled back after it."""
+async def db(app: Starlette, key_directory: Path) -> AsyncIterator[None]:
+    """Everything the test (and the app, through the client) writes is rolled back after it,
+    and what joining keeps in the key directory beside those rows goes with them."""
     try:
         async with in_transaction():
             yield
             raise Rollback
     except Rollback:
         pass
+    finally:
+        forget_what_joining_kept(key_directory)
+
+
+def forget_what_joining_kept(key_directory: Path) -> None:
+    for folder in key_directory.glob("invitees-*"):
+        shutil.rmtree(folder)
+    shutil.rmtree(key_directory / NAMES, ignore_errors=True)
 
 
 @pytest.fixture

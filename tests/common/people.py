@@ -20,7 +20,10 @@ def secrets_of(app: Starlette) -> Secrets:
 
 
 async def invite_code(app: Starlette, role: Role = Role.MEMBER) -> str:
-    created = await create_invite(None, role, Charter(), secrets_of(app).lookup_key)
+    secrets_ = secrets_of(app)
+    created = await create_invite(
+        None, role, Charter(), secrets_.lookup_key, key_directory=secrets_.key_directory
+    )
     return created.code
 
 

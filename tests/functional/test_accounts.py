@@ -5,7 +5,7 @@ import re
 import httpx
 import pytest
 
-from governance.models import Invite, InviteState, Person, RecoveryCode, SignedOut
+from governance.models import Credential, Invite, InviteState, Person, RecoveryCode, SignedOut
 from tests.common.forms import csrf_token
 from tests.common.people import PASSPHRASE, another_client, invite_code, make_person, sign_in
 
@@ -60,7 +60,7 @@ async def test_a_used_invite_cannot_be_used_again(app, client):
     )
     assert response.status_code == 400
     assert "or it was used already" in response.text
-    assert await Person.all().count() == 1
+    assert await Credential.all().count() == 1
 
 
 @pytest.mark.parametrize(
@@ -88,7 +88,7 @@ async def test_bad_join_input_is_explained_and_changes_nothing(app, client, fiel
     assert 'class="error-summary"' in response.text
     assert f'value="{form["pseudonym"]}"' in response.text or "\u0007" in form["pseudonym"]
     assert PASSPHRASE not in response.text
-    assert await Person.all().count() == 0
+    assert await Credential.all().count() == 0
     assert await Invite.filter(state=InviteState.OPEN).count() == 1
 
 
@@ -155,7 +155,7 @@ async def test_recovery_sets_a_new_passphrase_and_uses_the_code_up(app, client):
         client, "/recover", pseudonym="Ines", code=code.lower(), passphrase=new, confirmation=new
     )
     assert response.status_code == 303
-    assert await RecoveryCode.filter(person=joined.person).count() == 9
+    assert await RecoveryCode.filter(credential_id=joined.credential.id).count() == 9
     client.cookies.clear()
     assert (await sign_in(client, "Ines", PASSPHRASE)).status_code == 400
     assert (await sign_in(client, "Ines", new)).status_code == 303
@@ -195,8 +195,8 @@ async def test_changing_the_passphrase_keeps_the_personal_key(app, client):
     assert response.status_code == 303
     from anonymity.wrapping import Stretched, check, unwrap
 
-    person = await Person.get(id=joined.person.id)
-    key = unwrap(person.wrapped_key, check(new, Stretched.decode(person.passphrase)))
+    credential = await Credential.get(id=joined.credential.id)
+    key = unwrap(credential.wrapped_key, check(new, Stretched.decode(credential.passphrase)))
     assert key == joined.personal_key
 
 
@@ -220,7 +220,7 @@ async def test_a_suspended_person_cannot_recover_and_nothing_changes(app, client
 
     joined = await make_person(app, "Noa")
     await Suspension.create(person=joined.person, reason="Safety.")
-    before = await Person.get(id=joined.person.id)
+    before = await Credential.get(id=joined.credential.id)
     response = await post_form(
         client,
         "/recover",
@@ -230,12 +230,12 @@ async def test_a_suspended_person_cannot_recover_and_nothing_changes(app, client
         confirmation="a brand new passphrase",
     )
     assert response.status_code == 400
-    after = await Person.get(id=joined.person.id)
+    after = await Credential.get(id=joined.credential.id)
     assert (after.passphrase, after.session_generation) == (
         before.passphrase,
         before.session_generation,
     )
-    assert await RecoveryCode.filter(person_id=joined.person.id).count() == 10
+    assert await RecoveryCode.filter(credential_id=joined.credential.id).count() == 10
 
 
 async def test_new_recovery_codes_replace_the_old_ones(app, client):
@@ -244,7 +244,7 @@ async def test_new_recovery_codes_replace_the_old_ones(app, client):
     response = await post_form(client, "/account/recovery-codes")
     codes = CODE.findall(response.text)
     assert len(codes) == 10 and not set(codes) & set(joined.recovery_codes)
-    assert await RecoveryCode.filter(person=joined.person).count() == 10
+    assert await RecoveryCode.filter(credential_id=joined.credential.id).count() == 10
 
 
 async def test_sign_out_everywhere_ends_every_session(app, client):
@@ -255,7 +255,9 @@ async def test_sign_out_everywhere_ends_every_session(app, client):
     assert (await other.get("/account")).status_code == 200
     token = csrf_token(await client.get("/account"))
     await client.post("/sign-out-everywhere", data={"csrf_token": token})
-    assert (await Person.get(id=joined.person.id)).session_generation == 1
+    # The person's own act moves only their credentials on, never their person row.
+    assert (await Credential.get(id=joined.credential.id)).session_generation == 1
+    assert (await Person.get(id=joined.person.id)).session_generation == 0
     assert (await other.get("/account")).status_code == 303
     assert (await client.get("/account")).status_code == 303
     await other.aclose()
@@ -272,7 +274,8 @@ async def test_deleting_the_account_removes_it_after_confirmation(app, client):
     done = await post_form(client, "/account/delete", current=PASSPHRASE)
     assert done.status_code == 200
     assert not await Person.exists(id=joined.person.id)
-    assert await RecoveryCode.filter(person_id=joined.person.id).count() == 0
+    assert not await Credential.exists(id=joined.credential.id)
+    assert await RecoveryCode.filter(credential_id=joined.credential.id).count() == 0
 
 
 async def test_a_session_cookie_from_another_key_is_ignored(app, client):
@@ -318,4 +321,4 @@ async def test_an_expired_or_revoked_invite_is_explained_and_changes_nothing(
     )
     assert response.status_code == 400
     assert message in response.text and 'value="Late"' in response.text
-    assert await Person.all().count() == 0
+    assert await Credential.all().count() == 0

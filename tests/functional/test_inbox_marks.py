@@ -62,7 +62,8 @@ async def test_reading_then_dismissing_writes_only_an_unnamed_mark(app, client):
     [mark] = written["governance_notice_mark"]
     values = dict(mark)
     assert values["mark"] == inbox.mark_of(joined.personal_key, notice.id)
-    assert values["expires_on"] == str(notice.sent_on + timedelta(days=90))
+    # The day it goes says nothing of the notice: 90 days after writing, on a Monday.
+    assert values["expires_on"] == str(inbox.mark_expires_on(inbox.today()))
     # Neither the person's id nor the notice's id is in it, in any form.
     assert not mentioning(written, forms_of(joined.person.id))
     # Its only columns: the keyed mark, whether dismissed, the day it goes. No notice id.
@@ -144,11 +145,13 @@ async def test_notices_and_marks_expire_90_days_after_sending(app):
         assert await inbox.mark_read(joined.person.id, joined.personal_key, notice.id)
     await expire_notices()
     assert [notice.id for notice in await Notice.all()] == [young.id]
-    [mark] = await NoticeMark.all()
-    assert mark.mark == inbox.mark_of(joined.personal_key, young.id)
-    assert mark.expires_on == young.sent_on + timedelta(days=90)
-    # The day after, the young one goes too.
-    assert await inbox.delete_expired(today + timedelta(days=1)) == (1, 1)
+    # Marks go on their own date, never before their notice: whichever notice it was.
+    for mark in await NoticeMark.all():
+        assert mark.expires_on >= young.sent_on + timedelta(days=90)
+        assert mark.expires_on.weekday() == 0
+    # The day after, the young notice goes; its mark by its own date at the latest.
+    assert (await inbox.delete_expired(today + timedelta(days=1)))[0] == 1
+    assert await inbox.delete_expired(today + timedelta(days=97)) == (0, 2)
     assert await Notice.all().count() == 0 and await NoticeMark.all().count() == 0
 
 
@@ -158,3 +161,8 @@ def test_a_mark_depends_on_the_key_and_the_notice():
     assert inbox.mark_of(key, 1) != inbox.mark_of(other, 1)
     assert len(inbox.mark_of(key, 1)) == 64
     assert inbox.expires_on(date(2025, 1, 1)) == date(2025, 4, 1)
+    # 2025-04-01 is a Tuesday: a mark written on 2025-01-01 goes on Monday 2025-04-07.
+    assert inbox.mark_expires_on(date(2025, 1, 1)) == date(2025, 4, 7)
+    for day in range(366):
+        written = date(2025, 1, 1) + timedelta(days=day)
+        assert 90 <= (inbox.mark_expires_on(written) - written).days < 97

@@ -41,7 +41,7 @@ async def test_an_idle_end_moved_on_comes_back_as_a_fresh_cookie(app, client):
     joined = await make_person(app, "Bao")
     keys: CookieKeys = app.state.cookie_keys
     earlier = datetime.now(UTC) - timedelta(minutes=15)
-    ticket = new_ticket(joined.person, joined.personal_key, "Bao", now=earlier)
+    ticket = new_ticket(joined.person, joined.credential, joined.personal_key, "Bao", now=earlier)
     client.cookies.set(COOKIE, seal_ticket(keys.seal, ticket), domain="chorus.test")
     page = await client.get("/account")
     assert page.status_code == 200 and "Bao" in page.text
@@ -56,12 +56,13 @@ async def test_an_idle_end_moved_on_comes_back_as_a_fresh_cookie(app, client):
 async def test_an_ended_or_altered_ticket_is_no_session(app, client):
     joined = await make_person(app, "Carmen")
     keys: CookieKeys = app.state.cookie_keys
-    old = new_ticket(
-        joined.person, joined.personal_key, "Carmen", now=datetime.now(UTC) - timedelta(hours=1)
-    )
+    earlier = datetime.now(UTC) - timedelta(hours=1)
+    old = new_ticket(joined.person, joined.credential, joined.personal_key, "Carmen", now=earlier)
     client.cookies.set(COOKIE, seal_ticket(keys.seal, old), domain="chorus.test")
     assert (await client.get("/account")).status_code == 303
-    live = seal_ticket(keys.seal, new_ticket(joined.person, joined.personal_key, "Carmen"))
+    live = seal_ticket(
+        keys.seal, new_ticket(joined.person, joined.credential, joined.personal_key, "Carmen")
+    )
     altered = live[:40] + ("A" if live[40] != "A" else "B") + live[41:]
     client.cookies.set(COOKIE, altered, domain="chorus.test")
     assert (await client.get("/account")).status_code == 303

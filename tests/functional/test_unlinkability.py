@@ -70,7 +70,13 @@ async def test_nothing_links_a_member_to_a_ballot(
         await ctx.init(config=tortoise_config(settings))
         members = []
         for index in range(MEMBERS):
-            invite = await create_invite(None, Role.MEMBER, Charter(), secrets_.lookup_key)
+            invite = await create_invite(
+                None,
+                Role.MEMBER,
+                Charter(),
+                secrets_.lookup_key,
+                key_directory=secrets_.key_directory,
+            )
             joined = await join(
                 invite.code,
                 f"Member {index:02d}",
@@ -188,11 +194,12 @@ async def test_a_pseudonym_is_never_written_in_the_clear_and_dies_with_its_accou
     backend: str, own_database: tuple[str, Path], tmp_path: Path
 ):
     """Point 8 of "Unlinkable at every moment": the name, as shown and as folded, is in no
-    data file, WAL segment or statistics sample, only sealed and as a keyed hash; after
-    deletion (and the jobs) the sealed copies that linger cannot be opened any more."""
+    data file, WAL segment or statistics sample, only as a keyed hash; it lives in the key
+    directory, and deleting the account shreds it there."""
     from argon2.profiles import CHEAPEST
 
-    from governance.accounts import delete_account, pseudonym_of, sign_in
+    from governance.accounts import delete_account, sign_in
+    from governance.invitees import pseudonym_of
 
     url, folder = own_database
     folder.mkdir(exist_ok=True)
@@ -213,35 +220,48 @@ async def test_a_pseudonym_is_never_written_in_the_clear_and_dies_with_its_accou
             pg = await asyncpg.connect(postgres_url(url, "postgresql"))
             wal_directory = await local_data_directory(pg)
             first_segment = await fresh_wal_segment(pg)
-        invite = await create_invite(None, Role.MEMBER, Charter(), secrets_.lookup_key)
+        invite = await create_invite(
+            None,
+            Role.MEMBER,
+            Charter(),
+            secrets_.lookup_key,
+            key_directory=secrets_.key_directory,
+        )
         joined = await join(invite.code, name, "a long passphrase", "a long passphrase", secrets_)
         signed = await sign_in(name.upper(), "a long passphrase", secrets_)
         assert signed.pseudonym == name
-        sealed = bytes((await governance_models.Person.get(id=joined.person.id)).sealed_name)
+        credential = await governance_models.Credential.get(id=joined.credential.id)
+        written = bytes(credential.passphrase)
 
         async def copies() -> bytes:
             if pg is None:
                 return read_files(folder)
             await pg.execute("CHECKPOINT")
-            await pg.execute("ANALYZE governance_person")
-            stats = await pg.fetch(
-                "SELECT attname, most_common_vals::text, histogram_bounds::text"
-                " FROM pg_stats WHERE tablename = 'governance_person'"
-            )
-            path = await pg.fetchval("SELECT pg_relation_filepath('governance_person')")
-            files = (wal_directory / path).read_bytes()
+            tables = ("governance_person", "governance_credential")
+            stats, files = [], b""
+            for table in tables:
+                await pg.execute(f"ANALYZE {table}")
+                stats += await pg.fetch(
+                    "SELECT attname, most_common_vals::text, histogram_bounds::text"
+                    " FROM pg_stats WHERE tablename = $1",
+                    table,
+                )
+                path = await pg.fetchval("SELECT pg_relation_filepath($1::regclass)", table)
+                files += (wal_directory / path).read_bytes()
             raw, pages = await wal_since(pg, wal_directory, first_segment)
             return bytes(raw + pages + files + repr(stats).encode())
 
         before = await copies()
         assert not any(form in before for form in forms)
-        assert sealed[-40:] in before, "the copy read is the one the person was written to"
+        assert written[-24:] in before, "the copy read is the one the person was written to"
+        assert pseudonym_of(secrets_.key_directory, joined.person.id) == name
 
-        await delete_account(joined.person, "a long passphrase", secrets_.key_directory)
+        await delete_account(
+            joined.person, joined.credential, "a long passphrase", secrets_.key_directory
+        )
         after = await copies()
         assert not any(form in after for form in forms)
-        assert not (secrets_.key_directory / "owners" / str(joined.person.id)).exists()
-        gone = governance_models.Person(id=joined.person.id, sealed_name=sealed)
-        assert pseudonym_of(gone, secrets_.key_directory) == ""
+        assert pseudonym_of(secrets_.key_directory, joined.person.id) == ""
+        assert not any(form in read_files(secrets_.key_directory) for form in forms)
         if pg is not None:
             await pg.close()

@@ -1,3 +1,4 @@
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -5,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from governance.models import Person, SignedOut
+from governance.accounts import end_every_session
+from governance.models import Credential, Person, SignedOut
 from governance.sessions import (
     ABSOLUTE,
     IDLE,
@@ -29,8 +31,9 @@ def test_times_are_rounded_up_to_ten_minutes():
 
 
 def ticket_at(now: datetime, pseudonym: str = "Amina") -> Ticket:
-    person = Person(id="0b5e4c1a-3f0e-4d55-9a55-6d1f3b1e2c3d", session_generation=3)
-    return new_ticket(person, KEY, pseudonym, now=now)
+    person = Person(id=uuid.UUID("0b5e4c1a-3f0e-4d55-9a55-6d1f3b1e2c3d"), session_generation=3)
+    credential = Credential(id=uuid.uuid4(), session_generation=5)
+    return new_ticket(person, credential, KEY, pseudonym, now=now)
 
 
 def test_a_ticket_holds_rounded_times_only():
@@ -48,6 +51,8 @@ def test_a_ticket_survives_packing(pseudonym, generation, minutes):
         ticket.session_id,
         ticket.person_id,
         generation,
+        ticket.credential_id,
+        generation // 2,
         ticket.idle_expires_at,
         ticket.expires_at,
         ticket.personal_key,
@@ -89,7 +94,7 @@ def test_activity_cannot_stretch_a_ticket_past_twelve_hours():
 @pytest.mark.usefixtures("db")
 async def test_a_session_is_live_until_signed_out_and_writes_only_a_keyed_hash(app):
     joined = await make_person(app, "Bao")
-    ticket = new_ticket(joined.person, joined.personal_key, "Bao")
+    ticket = new_ticket(joined.person, joined.credential, joined.personal_key, "Bao")
     live = await resume_session(ticket, "a" * 64)
     assert live is not None and live.person.id == joined.person.id
     await end_session("a" * 64, ticket.expires_at)
@@ -102,11 +107,18 @@ async def test_a_session_is_live_until_signed_out_and_writes_only_a_keyed_hash(a
 @pytest.mark.usefixtures("db")
 async def test_ending_every_session_refuses_older_tickets_only(app):
     joined = await make_person(app, "Carmen")
-    older = new_ticket(joined.person, joined.personal_key, "Carmen")
-    await end_all_sessions(joined.person)
-    newer = new_ticket(joined.person, joined.personal_key, "Carmen")
+
+    def ticket() -> Ticket:
+        return new_ticket(joined.person, joined.credential, joined.personal_key, "Carmen")
+
+    older = ticket()
+    await end_all_sessions(joined.person)  # a lead's suspension
+    newer = ticket()
+    await end_every_session(joined.credential)  # the person's own "sign out everywhere"
+    newest = ticket()
     assert await resume_session(older, "b" * 64) is None
-    assert await resume_session(newer, "b" * 64) is not None
+    assert await resume_session(newer, "b" * 64) is None
+    assert await resume_session(newest, "b" * 64) is not None
 
 
 @pytest.mark.usefixtures("db")
