@@ -43,9 +43,9 @@ from starlette.datastructures import FormData
 
 from chorus.i18n import N_, _, gettext
 from chorus.text import FieldErrors, text
+from chorus.vocabulary import FORMS_OF_TRAFFICKING, OPPRESSION_CATEGORIES
 from proposals.models import Method, Purpose, Voters
 from proposals.names import ELECTABLE, GRADE_COUNT, GRADE_NAMES
-from proposals.tags import FORMS_OF_TRAFFICKING, OPPRESSION_CATEGORIES
 from proposals.tally import (
     ApprovalBallot,
     GradeOutOfRange,

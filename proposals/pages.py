@@ -14,7 +14,8 @@ from starlette.requests import Request
 from chorus.i18n import N_, _, current_language
 from chorus.memo import memo_of
 from chorus.state import key_directory
-from proposals import service, tags
+from chorus.vocabulary import FORMS_OF_TRAFFICKING, OPPRESSION_CATEGORIES, choices
+from proposals import service
 from proposals.models import Phase, Proposal, Round
 from proposals.names import (
     ELECTABLE,
@@ -114,8 +115,8 @@ def phase_message(error: service.WrongPhase) -> str:
 
 def tag_choices() -> dict[str, Any]:
     return {
-        "forms_choices": tags.choices(tags.FORMS_OF_TRAFFICKING),
-        "category_choices": tags.choices(tags.OPPRESSION_CATEGORIES),
+        "forms_choices": choices(FORMS_OF_TRAFFICKING),
+        "category_choices": choices(OPPRESSION_CATEGORIES),
     }
 
 

@@ -17,7 +17,8 @@ from chorus.i18n import _, current_language
 from chorus.rendering import done_message, render
 from chorus.scrubbing import KIND_NAMES, Scrubbed, scrub_field
 from chorus.sessions import CurrentPerson
-from proposals import forms, service, tags
+from chorus.vocabulary import FORMS_OF_TRAFFICKING, OPPRESSION_CATEGORIES, labels
+from proposals import forms, service
 from proposals.models import Contest, Kind, Phase, Proposal, Purpose, Round
 from proposals.pages import (
     COMMITTEE,
@@ -123,22 +124,14 @@ def proposal_context(
 ) -> dict[str, Any]:
     hidden = bool(proposal.hidden_reason) and proposal.contest != Contest.RESTORED
     mine = service.is_author(proposal, round_tags(request, round_), person.person.id)
-    forms_names = dict(tags.choices(tags.FORMS_OF_TRAFFICKING))
-    category_names = dict(tags.choices(tags.OPPRESSION_CATEGORIES))
     return round_words(round_) | {
         "proposal": proposal,
         "hidden": hidden,
         "mine": mine,
         # Hidden text stays readable to its author, leads and the complaints committee.
         "show_text": not hidden or mine or person.has(LEAD, COMMITTEE),
-        "forms_names": [
-            forms_names[k]
-            for k in tags.known(tags.FORMS_OF_TRAFFICKING, proposal.forms_of_trafficking)
-        ],
-        "category_names": [
-            category_names[k]
-            for k in tags.known(tags.OPPRESSION_CATEGORIES, proposal.oppression_categories)
-        ],
+        "forms_names": labels(FORMS_OF_TRAFFICKING, proposal.forms_of_trafficking),
+        "category_names": labels(OPPRESSION_CATEGORIES, proposal.oppression_categories),
         "is_member": person.has(MEMBER),
         "is_lead": person.has(LEAD),
         "is_committee": person.has(COMMITTEE),

@@ -77,11 +77,12 @@ async def test_propose(fresh_tab, javascript):
         "Ask people who used it."
     )
     await page.get_by_label("Title", exact=True).fill(title)
-    await page.get_by_label("Forced labour", exact=True).check()
+    await page.get_by_label("Labour exploitation", exact=True).check()
     await press(page, "Send the proposal")
     await expect(page.get_by_role("heading", level=1)).to_have_text(title)
     await expect(page.get_by_role("status")).to_contain_text("Your proposal is sent")
-    await expect(page.get_by_role("listitem").filter(has_text="Forced labour")).to_be_visible()
+    tag = page.get_by_role("listitem").filter(has_text="Labour exploitation")
+    await expect(tag).to_be_visible()
     assert_quiet(tab)
 
 

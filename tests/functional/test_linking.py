@@ -271,7 +271,7 @@ async def propose(journey: Journey, member: Member) -> None:
         {
             "title": title,
             "description": "Rooms near the bus station for people who just got out.",
-            "forms_of_trafficking": ["forced_labour"],
+            "forms_of_trafficking": ["labour_exploitation"],
             "oppression_categories": ["poverty"],
         },
     )

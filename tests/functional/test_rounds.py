@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from tortoise import connections
 
 from governance.charter import set_charter_value
 from governance.models import Person, RecoveryCode, Role, RoleGrant, SignedOut
@@ -160,7 +163,7 @@ async def test_rounds_move_on_their_dates(app):
 PROPOSAL = {
     "title": "Safe housing first",
     "description": "Find rooms for people leaving a bad job.\n\nSee https://example.org/rooms.",
-    "forms_of_trafficking": ["forced_labour"],
+    "forms_of_trafficking": ["labour_exploitation", "other"],
     "oppression_categories": ["poverty"],
 }
 
@@ -176,7 +179,7 @@ async def test_a_member_proposes_and_edits_until_co_signing_starts(app, client):
     )
     assert answer.status_code == 303, answer.text
     proposal = await Proposal.get(round=round_)
-    assert proposal.forms_of_trafficking == ["forced_labour"]
+    assert proposal.forms_of_trafficking == ["labour_exploitation", "other"]
     assert str(author.person.id) not in proposal.author_tag
     page = await client.get(answer.headers["location"])
     assert '<a href="https://example.org/rooms" rel="nofollow noopener noreferrer">' in page.text
@@ -197,6 +200,41 @@ async def test_a_member_proposes_and_edits_until_co_signing_starts(app, client):
     )
     assert late.status_code in (400, 409)
     assert (await Proposal.get(id=proposal.id)).title == "Safe housing for all"
+
+
+async def test_proposals_once_tagged_forced_labour_read_labour_exploitation(app, client):
+    migration = importlib.import_module("proposals.migrations.0006_labour_exploitation")
+    editor = SimpleNamespace(client=connections.get("default"))
+    round_ = await service.open_round(spec())
+    stored = {
+        "old": ["forced_labour", "peonage"],
+        "both": ["forced_labour", "labour_exploitation"],
+        "untouched": ["debt_bondage"],
+        "none": [],
+    }
+    ids = {}
+    for title, old in stored.items():
+        proposal = await add_proposal(app, round_, title)
+        await Proposal.filter(id=proposal.id).update(forms_of_trafficking=old)
+        ids[title] = proposal.id
+
+    async def forms_now() -> dict[str, list[str]]:
+        return {t: (await Proposal.get(id=i)).forms_of_trafficking for t, i in ids.items()}
+
+    await migration.forward(None, editor)
+    assert await forms_now() == {
+        "old": ["labour_exploitation", "peonage"],
+        "both": ["labour_exploitation"],
+        "untouched": ["debt_bondage"],
+        "none": [],
+    }
+    await make_person(app, "Amina")
+    await sign_in(client, "Amina")
+    page = await client.get(f"/proposals/{ids['old']}")
+    assert "Labour exploitation" in page.text
+
+    await migration.backward(None, editor)
+    assert (await forms_now())["old"] == ["forced_labour", "peonage"]
 
 
 async def test_a_proposal_never_stores_raw_html(app, client):

@@ -304,7 +304,7 @@ def test_tags_not_on_the_list_are_refused_and_the_rest_kept():
         [
             ("title", "Legal help"),
             ("description", "Lawyers."),
-            ("forms_of_trafficking", "forced_labour"),
+            ("forms_of_trafficking", "labour_exploitation"),
             ("forms_of_trafficking", "made_up"),
             ("oppression_categories", "ageism"),
             ("oppression_categories", "<script>"),
@@ -315,7 +315,7 @@ def test_tags_not_on_the_list_are_refused_and_the_rest_kept():
         "forms_of_trafficking": "Choose from the list.",
         "oppression_categories": "Choose from the list.",
     }
-    assert proposal.forms_of_trafficking == ["forced_labour"]
+    assert proposal.forms_of_trafficking == ["labour_exploitation"]
     assert proposal.oppression_categories == ["ageism"]
 
 

@@ -1,11 +1,20 @@
-"""What a proposal is about: forms of trafficking and categories of oppression.
+"""The shared vocabularies: forms of trafficking and categories of oppression.
 
-The lists come from the network's Anti-Oppression Framework ("Forms of
-exploitation experienced" and the layers of oppression), plus forced labour.
+Every domain tags with these (proposals today; feedback, complaints and allies'
+requests next), so the network can see where it fails whom; they live in the
+shell so that no domain has to reach into another to use them.
+
+- The forms of trafficking are DESIGN.md's list ("The rules the seeds give
+  us"): the forms of exploitation named by the network's Anti-Oppression
+  Framework, plus labour exploitation, and "other" for a form not named.
+- The categories of oppression are the layers of oppression of the framework
+  (/work/shared/seeds/anti-oppression-framework.txt), in its words.
+
 The framework asks for no bias towards one form of trafficking over another, so
-every list is shown in alphabetical order of the language being read, with the
-same weight and nothing chosen in advance (SAFE-UI 12): use `choices`.
-Keys are stable ASCII ids, kept in the database; labels are translated where shown.
+every list is shown in alphabetical order of the language being read ("Other"
+too, like any word), with the same weight and nothing chosen in advance
+(SAFE-UI 12): use `choices` and `labels`. Keys are stable ASCII ids, kept in the
+database; labels are translated where shown.
 """
 
 from __future__ import annotations
@@ -20,11 +29,12 @@ FORMS_OF_TRAFFICKING: dict[str, str] = {
     "debt_bondage": N_("Debt bondage"),
     "domestic_servitude": N_("Domestic servitude"),
     "forced_criminality": N_("Forced criminality"),
-    "forced_labour": N_("Forced labour"),
     "forced_marriage": N_("Forced marriage"),
     "forced_surrogacy": N_("Forced surrogacy"),
     "indentured_work": N_("Indentured work"),
+    "labour_exploitation": N_("Labour exploitation"),
     "organ_removal": N_("Organ removal"),
+    "other": N_("Other"),
     "peonage": N_("Peonage"),
     "sexual_exploitation": N_("Sexual exploitation"),
 }
@@ -74,3 +84,9 @@ def choices(mapping: Mapping[str, str]) -> list[tuple[str, str]]:
 def known(mapping: Mapping[str, str], keys: Iterable[str]) -> list[str]:
     """The keys of `mapping` among `keys`, each once, sorted (as stored)."""
     return sorted({key for key in keys if isinstance(key, str) and key in mapping})
+
+
+def labels(mapping: Mapping[str, str], keys: Iterable[str]) -> list[str]:
+    """The translated labels of the known keys among `keys`, in the order of `choices`."""
+    chosen = set(known(mapping, keys))
+    return [label for key, label in choices(mapping) if key in chosen]
