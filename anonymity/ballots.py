@@ -46,9 +46,11 @@ from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClie
 from tortoise.transactions import in_transaction
 
 from anonymity.codes import new_code, receipt_hash
+from anonymity.electorate import elector_value
 from anonymity.keystore import (
     create_round_keys,
     destroy_round_keys,
+    electorate_key,
     load_round_keys,
     open_private_key,
     public_key,
@@ -79,6 +81,10 @@ class AlreadySubmitted(Exception):
 
 class BallotTooLarge(Exception):
     pass
+
+
+class NotInElectorate(Exception):
+    """The round's electorate was fixed when it opened, and this member is not in it."""
 
 
 @dataclass(frozen=True)
@@ -161,9 +167,17 @@ _TAGS_AT_ONCE = 8
 
 
 async def submit(
-    key_directory: Path, round_id: str, member_id: str, personal_key: bytes, content: bytes
+    key_directory: Path,
+    round_id: str,
+    member_id: str,
+    personal_key: bytes,
+    content: bytes,
+    *,
+    fixed: bool = False,
 ) -> Cast:
-    """Record that the member took part, then store their sealed ballot.
+    """Record that the member took part, then store their sealed ballot. With `fixed`,
+    the round's electorate was stored when it opened (anonymity.electorate): a member
+    not in it gets NotInElectorate, and nothing is written.
 
     A revision is a new sealed row, tagged with the next revision number, whose sealed
     content names the tag it replaces: no row is ever updated or deleted before close, so
@@ -176,7 +190,8 @@ async def submit(
     pad(content)  # too large is refused before anything is written
 
     # Participation, in a transaction of its own; taking part again writes nothing.
-    first_time = await _mark(round_id, marker_for(keys.marker_key, member_id))
+    elector = elector_value(electorate_key(key_directory, round_id), member_id) if fixed else None
+    first_time = await _mark(round_id, marker_for(keys.marker_key, member_id), elector)
     revision = 0 if first_time else await _next_revision(round_id, personal_key)
     if revision and not round_.allows_revision:
         raise AlreadySubmitted(round_id)
@@ -219,22 +234,50 @@ def _slots(connection: BaseDBAsyncClient, count: int) -> list[str]:
     return [f"${i}" if postgres else "?" for i in range(1, count + 1)]
 
 
-async def _mark(round_id: str, value: str) -> bool:
+async def _mark(round_id: str, value: str, elector: str | None) -> bool:
     """Insert the participation marker, as its own transaction (a single autocommitted
     statement, or a savepoint inside a caller's transaction); True if it is new. A marker
-    already there is no error, and makes the database log none (DESIGN, anonymity 10)."""
+    already there is no error, and makes the database log none (DESIGN, anonymity 10).
+
+    With `elector` (the member's electorate row, anonymity.electorate), only a member of
+    the round's electorate is marked, in the same statement on PostgreSQL; NotInElectorate
+    otherwise, with nothing written."""
     connection = connections.get(Marker._meta.default_connection or "default")
+    postgres = connection.capabilities.dialect == "postgres"
+    if postgres and elector is not None:
+        rows = await _in_own_transaction(connection, _MARK_ELECTOR, [round_id, value, elector])
+        if not rows[0]["eligible"]:
+            raise NotInElectorate(round_id)
+        return bool(rows[0]["marked"])
+    if elector is not None and not await Elector.exists(round_id=round_id, value=elector):
+        raise NotInElectorate(round_id)
     first, second = _slots(connection, 2)
     query = (
         f"INSERT INTO anonymity_marker (round_id, value) VALUES ({first}, {second}) "  # noqa: S608
         "ON CONFLICT DO NOTHING RETURNING 1"
     )
+    return bool(await _in_own_transaction(connection, query, [round_id, value]))
+
+
+async def _in_own_transaction(
+    connection: BaseDBAsyncClient, query: str, values: list[Any]
+) -> list[Any]:
     if isinstance(connection, TransactionalDBClient):
         async with in_transaction(Marker._meta.default_connection):
-            _, rows = await connection.execute_query(query, [round_id, value])
+            _, rows = await connection.execute_query(query, values)
     else:
-        _, rows = await connection.execute_query(query, [round_id, value])
-    return bool(rows)
+        _, rows = await connection.execute_query(query, values)
+    return list(rows)
+
+
+# Whether the member is in the electorate, and the marker if so: one statement.
+_MARK_ELECTOR = (
+    "WITH eligible AS (SELECT 1 FROM anonymity_elector WHERE round_id = $1 AND value = $3), "
+    "marked AS (INSERT INTO anonymity_marker (round_id, value) SELECT $1, $2 FROM eligible "
+    "ON CONFLICT DO NOTHING RETURNING 1) "
+    "SELECT EXISTS (SELECT 1 FROM eligible) AS eligible, "
+    "EXISTS (SELECT 1 FROM marked) AS marked"
+)
 
 
 async def _store(round_id: str, tag: str, sealed: bytes, *, first: bool) -> Cast | None:

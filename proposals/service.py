@@ -789,16 +789,20 @@ async def cast(
         raise WrongPhase(round_.phase)
     if datetime.now(UTC) >= round_.voting_ends:
         raise WrongPhase(Phase.CLOSED)  # its last day is over; the job closes it shortly
-    if not await in_electorate(round_, advisory, person_id, key_directory):
-        raise NotInElectorate
     try:
+        # The electorate is checked in the statement that marks participation.
         return await ballots.submit(
             key_directory,
             anonymity_id(round_, advisory=advisory),
             str(person_id),
             personal_key,
             content,
+            fixed=round_.electorate_fixed,
         )
+    except ballots.NotInElectorate:
+        raise NotInElectorate from None
+    except RoundKeysMissing:
+        raise WrongPhase(Phase.CLOSED) from None  # its keys are gone: it is closed
     except ballots.RoundNotOpen:
         raise WrongPhase(Phase.CLOSED) from None
     except ballots.AlreadySubmitted:
