@@ -174,26 +174,31 @@ async def submit(
     content: bytes,
     *,
     fixed: bool = False,
+    allows_revision: bool | None = None,
 ) -> Cast:
     """Record that the member took part, then store their sealed ballot. With `fixed`,
     the round's electorate was stored when it opened (anonymity.electorate): a member
-    not in it gets NotInElectorate, and nothing is written.
+    not in it gets NotInElectorate, and nothing is written. A caller that knows whether
+    the round allows revision (it was set when the round opened) saves a query.
 
     A revision is a new sealed row, tagged with the next revision number, whose sealed
     content names the tag it replaces: no row is ever updated or deleted before close, so
     a copy of the database shows no row versions, and a revised ballot looks like any
     other. Closing keeps the last ballot of each chain (latest_ballots)."""
-    round_ = await AnonymousRound.get_or_none(id=round_id)
-    if round_ is None or round_.phase != Phase.OPEN:
-        raise RoundNotOpen(round_id)
+    if allows_revision is None:
+        round_ = await AnonymousRound.get_or_none(id=round_id)
+        if round_ is None or round_.phase != Phase.OPEN:
+            raise RoundNotOpen(round_id)
+        allows_revision = round_.allows_revision
     keys = load_round_keys(key_directory, round_id)
     pad(content)  # too large is refused before anything is written
 
-    # Participation, in a transaction of its own; taking part again writes nothing.
+    # Participation, in a transaction of its own; taking part again writes nothing. Only
+    # while the round is open (checked again by the statement itself).
     elector = elector_value(electorate_key(key_directory, round_id), member_id) if fixed else None
     first_time = await _mark(round_id, marker_for(keys.marker_key, member_id), elector)
     revision = 0 if first_time else await _next_revision(round_id, personal_key)
-    if revision and not round_.allows_revision:
+    if revision and not allows_revision:
         raise AlreadySubmitted(round_id)
 
     # Content, in a transaction that touches no row about a person or a session. A
@@ -206,7 +211,7 @@ async def submit(
         cast = await _store(round_id, tag, sealed, first=revision == 0)
         if cast is not None:
             return cast
-        if not round_.allows_revision:
+        if not allows_revision:
             raise AlreadySubmitted(round_id)
         revision = await _next_revision(round_id, personal_key)
     raise AlreadySubmitted(round_id)
@@ -243,12 +248,15 @@ async def _mark(round_id: str, value: str, elector: str | None) -> bool:
     the round's electorate is marked, in the same statement on PostgreSQL; NotInElectorate
     otherwise, with nothing written."""
     connection = connections.get(Marker._meta.default_connection or "default")
-    postgres = connection.capabilities.dialect == "postgres"
-    if postgres and elector is not None:
-        rows = await _in_own_transaction(connection, _MARK_ELECTOR, [round_id, value, elector])
+    if connection.capabilities.dialect == "postgres":
+        rows = await _in_own_transaction(connection, _MARK, [round_id, value, elector])
+        if not rows[0]["open"]:
+            raise RoundNotOpen(round_id)
         if not rows[0]["eligible"]:
             raise NotInElectorate(round_id)
         return bool(rows[0]["marked"])
+    if not await AnonymousRound.exists(id=round_id, phase=Phase.OPEN):
+        raise RoundNotOpen(round_id)
     if elector is not None and not await Elector.exists(round_id=round_id, value=elector):
         raise NotInElectorate(round_id)
     first, second = _slots(connection, 2)
@@ -270,12 +278,15 @@ async def _in_own_transaction(
     return list(rows)
 
 
-# Whether the member is in the electorate, and the marker if so: one statement.
-_MARK_ELECTOR = (
-    "WITH eligible AS (SELECT 1 FROM anonymity_elector WHERE round_id = $1 AND value = $3), "
+# Whether the round is open, whether the member is in its electorate (when it has one:
+# $3 is their row then), and the marker if both: one statement.
+_MARK = (
+    "WITH open AS (SELECT 1 FROM anonymity_round WHERE id = $1 AND phase = 'open'), "
+    "eligible AS (SELECT 1 FROM open WHERE $3::text IS NULL OR EXISTS "
+    "(SELECT 1 FROM anonymity_elector WHERE round_id = $1 AND value = $3)), "
     "marked AS (INSERT INTO anonymity_marker (round_id, value) SELECT $1, $2 FROM eligible "
     "ON CONFLICT DO NOTHING RETURNING 1) "
-    "SELECT EXISTS (SELECT 1 FROM eligible) AS eligible, "
+    "SELECT EXISTS (SELECT 1 FROM open) AS open, EXISTS (SELECT 1 FROM eligible) AS eligible, "
     "EXISTS (SELECT 1 FROM marked) AS marked"
 )
 

@@ -798,6 +798,7 @@ async def cast(
             personal_key,
             content,
             fixed=round_.electorate_fixed,
+            allows_revision=round_.allows_revision,
         )
     except ballots.NotInElectorate:
         raise NotInElectorate from None
