@@ -22,7 +22,7 @@ from chorus.database import check_migrated, tortoise_config
 from chorus.errors import EXCEPTION_HANDLERS, forbidden
 from chorus.i18n import Catalogs
 from chorus.jobs import PeriodicJob, job_runner, shell_jobs
-from chorus.keys import load_keys
+from chorus.keys import Keys, load_keys
 from chorus.memo import Memo
 from chorus.middleware import ChangesMiddleware, LanguageMiddleware, SecurityHeadersMiddleware
 from chorus.ratelimit import RateLimiter
@@ -39,6 +39,17 @@ from proposals import ballot_routes, proposal_routes, results_routes
 from proposals import jobs as proposals_jobs
 from proposals import routes as round_routes
 from proposals.service import Electorate
+
+
+def account_secrets_of(settings: Settings, keys: Keys) -> Secrets:
+    """What account functions need from the key directory and settings (the app and the
+    `chorus` command alike)."""
+    return Secrets(
+        lookup_key=derive_key(keys.lookup_secret, "lookup"),
+        profile=PROFILES[settings.passphrase_profile],
+        passphrase_min_length=settings.passphrase_min_length,
+        key_directory=settings.key_directory,
+    )
 
 
 def electorate_of(settings: Settings) -> Electorate:
@@ -141,12 +152,7 @@ def create_app(settings: Settings) -> Chorus:
     app.state.rate_limiter = RateLimiter(
         settings.rate_limit_storage, key=derive_key(keys.lookup_secret, "rate-limit")
     )
-    app.state.account_secrets = Secrets(
-        lookup_key=derive_key(keys.lookup_secret, "lookup"),
-        profile=PROFILES[settings.passphrase_profile],
-        passphrase_min_length=settings.passphrase_min_length,
-        key_directory=settings.key_directory,
-    )
+    app.state.account_secrets = account_secrets_of(settings, keys)
     app.state.electorate = electorate_of(settings)
     app.state.petition_signatures = electorate.petition_signatures
     app.state.results_threshold = electorate.results_threshold

@@ -135,16 +135,9 @@ def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _account_secrets(settings: Settings) -> Secrets:
-    from anonymity.wrapping import PROFILES
-    from chorus.csrf import derive_key
+    from chorus.app import account_secrets_of
 
-    keys = load_keys(settings.key_directory, settings.key_values)
-    return Secrets(
-        lookup_key=derive_key(keys.lookup_secret, "lookup"),
-        profile=PROFILES[settings.passphrase_profile],
-        passphrase_min_length=settings.passphrase_min_length,
-        key_directory=settings.key_directory,
-    )
+    return account_secrets_of(settings, load_keys(settings.key_directory, settings.key_values))
 
 
 @contextlib.asynccontextmanager

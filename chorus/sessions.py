@@ -146,14 +146,14 @@ class SessionMiddleware:
         if fresh is ticket:
             await self.app(scope, receive, send)
             return
-        header = session_cookie_header(self.keys.seal, fresh).encode("latin-1")
+        header = session_cookie_header(self.keys.seal, fresh)
 
         async def send_fresh(message: Message) -> None:
             # Unless the response sets or clears the session cookie itself (signing out).
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 if not any(v.startswith(COOKIE + "=") for v in headers.getlist("set-cookie")):
-                    headers.append("set-cookie", header.decode("latin-1"))
+                    headers.append("set-cookie", header)
             await send(message)
 
         await self.app(scope, receive, send_fresh)

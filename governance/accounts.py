@@ -51,7 +51,7 @@ from governance.errors import (
     WrongCredentials,
 )
 from governance.invites import check_invite, claim_invite
-from governance.models import Credential, Invite, Person, RecoveryCode, Suspension
+from governance.models import Credential, Person, RecoveryCode, Suspension
 
 PSEUDONYM_MIN = 2
 PSEUDONYM_MAX = 40
@@ -159,10 +159,6 @@ def _recovery_rows(
     return rows, codes
 
 
-async def find_invite(code: str, secrets_: Secrets) -> Invite:
-    return await check_invite(keyed_hash(secrets_.lookup_key, normalise_code(code)))
-
-
 async def join(
     invite_code: str, pseudonym: str, passphrase: str, confirmation: str, secrets_: Secrets
 ) -> Joined:
@@ -173,13 +169,13 @@ async def join(
     and the pseudonym goes to the key directory."""
     shown, folded = clean_pseudonym(pseudonym)
     check_new_passphrase(passphrase, confirmation, secrets_.passphrase_min_length)
-    await find_invite(invite_code, secrets_)
+    lookup = keyed_hash(secrets_.lookup_key, normalise_code(invite_code))
+    await check_invite(lookup)
     lookup_name = name_lookup(folded, secrets_)
     if await Credential.exists(name_lookup=lookup_name):
         raise PseudonymTaken
     stored, wrapping_key = await _stretch(passphrase, secrets_.profile)
     personal_key = new_personal_key()
-    lookup = keyed_hash(secrets_.lookup_key, normalise_code(invite_code))
     keys = secrets_.key_directory
     named: uuid.UUID | None = None  # whose pseudonym this call kept, to undo on failure
     try:

@@ -20,7 +20,6 @@ after 12 hours.
 
 from __future__ import annotations
 
-import math
 import secrets
 import struct
 import uuid
@@ -31,6 +30,7 @@ from tortoise import connections
 from tortoise.expressions import F
 
 from chorus import memo
+from chorus.database import placeholders
 from governance.models import Credential, Person, Role, SignedOut
 
 IDLE = timedelta(minutes=30)
@@ -143,11 +143,12 @@ class LiveSession:
     person: Person
     roles: frozenset[Role]
     # When it ends, in seconds since the epoch, for the memo's quick check.
-    ends: float = math.inf
+    ends: float
 
 
-# The person, their roles and whether this very cookie was signed out, in one statement
-# (one row per role), since every signed-in request asks; it only reads.
+# The person, their roles, whether this very cookie was signed out and the generation of
+# its credentials, in one statement (one row per role), since every signed-in request
+# asks; it only reads.
 _LIVE_SESSION = (
     "SELECT p.*, r.role AS granted_role,"
     " EXISTS (SELECT 1 FROM governance_signed_out o WHERE o.id_hash = {signed_out})"
@@ -169,9 +170,8 @@ async def resume_session(
     if not ticket.live_at(now):
         return None
     connection = connections.get("default")
-    postgres = connection.capabilities.dialect == "postgres"
-    slots = ("$1", "$2", "$3") if postgres else ("?", "?", "?")
-    query = _LIVE_SESSION.format(signed_out=slots[0], credential=slots[1], person=slots[2])
+    signed_out, credential, person_id = placeholders(connection, 3)
+    query = _LIVE_SESSION.format(signed_out=signed_out, credential=credential, person=person_id)
     values = [signed_out_hash, str(ticket.credential_id), str(ticket.person_id)]
     rows = await connection.execute_query_dict(query, values)
     if not rows or rows[0]["signed_out"]:
