@@ -22,6 +22,25 @@ def write_private(path: Path, value: bytes) -> None:
         os.fsync(handle.fileno())
 
 
+def key_made_once(path: Path, size: int = 32) -> bytes:
+    """The random key at `path`, made now if it is missing. It is written whole under a
+    name of its own, then linked into place, which fails if another process got there
+    first: every process then reads the same, complete key."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    fresh = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+    write_private(fresh, secrets.token_bytes(size))
+    try:
+        os.link(fresh, path)
+    except FileExistsError:
+        shred_file(fresh)  # unused: another process made the key
+    else:
+        fresh.unlink()  # the key stays, under its own name
+    return path.read_bytes()
+
+
 def overwrite(path: Path) -> None:
     """Replace a file's bytes with random ones, in place, and push them to the disk."""
     size = path.stat().st_size

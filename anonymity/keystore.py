@@ -23,7 +23,7 @@ from pathlib import Path
 from argon2 import Parameters
 from nacl.public import PrivateKey, PublicKey
 
-from anonymity.files import shred_file, shred_folder, write_private
+from anonymity.files import key_made_once, shred_file, shred_folder, write_private
 from anonymity.wrapping import Stretched, WrongSecret, check, stretch, unwrap, wrap
 
 ROUNDS = "rounds"
@@ -138,16 +138,9 @@ def electorate_key(key_directory: Path, round_id: str, *, create: bool = False) 
     of one person must not share a value, or the rows would show who took part.
     """
     path = round_directory(key_directory, round_id) / "electorate_key"
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        if not create or not path.parent.is_dir():
-            raise RoundKeysMissing(round_id) from None
-    try:
-        write_private(path, secrets.token_bytes(32))
-    except FileExistsError:
-        pass  # made meanwhile by another process: use that one
-    return path.read_bytes()
+    if not path.exists() and (not create or not path.parent.is_dir()):
+        raise RoundKeysMissing(round_id)
+    return key_made_once(path)
 
 
 # -- Tag keys ---------------------------------------------------------------------------------
@@ -164,17 +157,10 @@ def tag_key(key_directory: Path, round_id: str, *, create: bool = False) -> byte
     if not _SAFE_ID.match(round_id):
         raise ValueError("a round id is 1 to 64 letters, digits, - or _")
     path = key_directory / TAGS / round_id
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        if not create:
-            return None
+    if not create:
+        return path.read_bytes() if path.exists() else None
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    try:
-        write_private(path, secrets.token_bytes(32))
-    except FileExistsError:
-        pass  # made meanwhile by another request: use that one
-    return path.read_bytes()
+    return key_made_once(path)
 
 
 def destroy_tag_key(key_directory: Path, round_id: str) -> bool:

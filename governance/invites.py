@@ -11,8 +11,6 @@ per role, so nothing is left that says who joined with which invite.
 
 from __future__ import annotations
 
-import os
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -22,7 +20,7 @@ from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from anonymity.codes import new_code
-from anonymity.files import shred_file, write_private
+from anonymity.files import key_made_once, shred_file
 from anonymity.wrapping import keyed_hash
 from chorus.database import placeholders
 from governance import invitees
@@ -130,17 +128,7 @@ def period_key(key_directory: Path, number: int, *, create: bool) -> bytes | Non
         return path.read_bytes() if path.exists() else None
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     destroy_old_period_keys(key_directory, number)
-    # Written whole under a name of its own, then linked into place, which fails if another
-    # process got there first: every process then uses the same, complete key.
-    fresh = path.with_name(f"{number}.{secrets.token_hex(8)}.new")
-    write_private(fresh, secrets.token_bytes(PERIOD_KEY_BYTES))
-    try:
-        os.link(fresh, path)
-    except FileExistsError:
-        shred_file(fresh)  # unused: another process made the key
-    else:
-        fresh.unlink()  # the key stays, under its own name
-    return path.read_bytes()
+    return key_made_once(path, PERIOD_KEY_BYTES)
 
 
 def creator_tag(key: bytes, person_id: UUID) -> str:

@@ -23,3 +23,12 @@ def test_odd_names_are_refused(tmp_path: Path):
     for folder, owner in (("../out", "a"), ("people", "../../etc"), ("people", "")):
         with pytest.raises(ValueError):
             kept.keep(tmp_path, folder, owner, b"x")
+
+
+def test_a_key_is_made_once_whole_and_leaves_nothing_else_behind(tmp_path: Path):
+    from anonymity.files import key_made_once
+
+    first = key_made_once(tmp_path / "k")
+    assert len(first) == 32 and key_made_once(tmp_path / "k") == first
+    assert [p.name for p in tmp_path.iterdir()] == ["k"]
+    assert (tmp_path / "k").stat().st_mode & 0o077 == 0
