@@ -4,7 +4,7 @@ Two independent checks on every unsafe request (anything but GET, HEAD, OPTIONS)
 1. the browser's own word: `Sec-Fetch-Site` must be same-origin (or "none", typed
    by the person), and an `Origin` header, when sent, must be this site;
 2. a signed token, from the form field `csrf_token` or the `X-CSRF-Token` header
-   (htmx sends it from `hx-headers` on the body). The token carries its issue time
+   (htmx sends it from `data-hx-headers` on the body). The token carries its issue time
    and is bound to the session when there is one; it is masked with fresh random
    bytes in every response, so compressed pages do not leak it (BREACH).
 """
