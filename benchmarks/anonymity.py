@@ -62,7 +62,7 @@ from anonymity.ballots import (
 from anonymity.codes import new_code, receipt_hash
 from anonymity.keystore import create_round_keys, load_round_keys, public_key
 from anonymity.models import Marker, ReceiptHash, SealedBallot
-from chorus.database import migrate, tortoise_config
+from chorus.app import migrate, tortoise_config
 from chorus.settings import Settings
 from tests.common.postgres import scratch_database
 

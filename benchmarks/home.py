@@ -37,8 +37,7 @@ from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message
 
-from chorus.app import create_app
-from chorus.database import migrate
+from chorus.app import create_app, migrate
 from chorus.keys import init_key_directory
 from chorus.settings import Settings
 

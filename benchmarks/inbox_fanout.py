@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from tortoise import connections
 from tortoise.context import TortoiseContext
 
-from chorus.database import tortoise_config
+from chorus.app import tortoise_config
+from chorus.roles import Role
 from chorus.settings import Settings
 from governance.inbox import send_to_role
-from governance.models import Role
 from tests.common.postgres import scratch_database
 
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/test"

@@ -87,13 +87,16 @@ from benchmarks.home import (
 from benchmarks.tally import rankings
 from chorus.database import postgres_url
 from chorus.memo import Memo, changed
-from chorus.sessions import COOKIE
-from governance.accounts import Secrets, join
+from chorus.roles import Role
+from chorus.services import services
 from governance.charter import Charter
-from governance.invites import create_invite
-from governance.models import Role
+from governance.identity.accounts import Secrets, join
+from governance.identity.cookies import COOKIE
+from governance.identity.invites import create_invite
+from governance.identity.services import IdentityServices
 from proposals import service
 from proposals.models import Method, Phase, Purpose, Round, Voters
+from proposals.service import ProposalServices
 
 TARGET_BALLOTS_PER_SECOND = 300.0
 PASSPHRASE = "a benchmark passphrase"  # every member's, on a throw-away database
@@ -145,13 +148,17 @@ async def voting_round(app: Starlette) -> tuple[Round, list[str]]:
         QUESTION, Purpose.PRIORITY, "", Method.SCHULZE, 0, Voters.MEMBERS, 0, True, *ends
     )
     round_ = await service.open_round(spec)
-    lookup_key = app.state.account_secrets.lookup_key
+    lookup_key = services(app).of(IdentityServices).secrets.lookup_key
     for title in PRIORITIES:
         why = f"{title}: several of us asked for it this year. It would change our lives."
         text = service.ProposalText(title, why, [], [])
         await service.submit_proposal(round_, text, lookup_key, uuid.uuid4())
     while round_.phase != Phase.VOTING:
-        await service.advance(round_, app.state.settings.key_directory, app.state.electorate)
+        await service.advance(
+            round_,
+            services(app).settings.key_directory,
+            services(app).of(ProposalServices).electorate,
+        )
     return round_, [proposal.ballot_key for proposal in await service.ballot_options(round_)]
 
 
@@ -169,7 +176,7 @@ async def sign_in(app: ASGIApp, state: dict[str, Any], pseudonym: str) -> Header
 
 async def members(app: Starlette, state: dict[str, Any], count: int, name: str) -> list[Header]:
     """`count` new members, each signed in: their session cookies."""
-    secrets: Secrets = app.state.account_secrets
+    secrets: Secrets = services(app).of(IdentityServices).secrets
     cookies = []
     for index in range(count):
         pseudonym = f"{name} {index}"
@@ -371,7 +378,9 @@ async def pages(
             closed, keys = await voting_round(chorus)
             await send(chorus, state, await confirms(chorus, state, closed, keys, cookies), 1)
             await service.advance(
-                closed, chorus.state.settings.key_directory, chorus.state.electorate
+                closed,
+                services(chorus).key_directory,
+                services(chorus).of(ProposalServices).electorate,
             )
             readers = [[cookie] for cookie in cookies]
             paths = f"/rounds/{open_.id}/ballot", f"/rounds/{closed.id}/results"
@@ -404,7 +413,7 @@ async def pages(
 @contextlib.contextmanager
 def memo_off(app: Starlette) -> Iterator[None]:
     """As with CHORUS_MEMO_SECONDS=0: every request reads and renders everything."""
-    kept: Memo = app.state.memo
+    kept: Memo = services(app).memo
     lifetime, kept.lifetime = kept.lifetime, 0
     changed()
     try:

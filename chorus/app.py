@@ -1,164 +1,138 @@
-"""The application factory: every part of Chorus is wired together here, once."""
+"""The one place that knows every domain: the list of them, and what one gives another.
+
+Everything else in the shell receives the domains from here (chorus.assembly,
+chorus.database, chorus.cli); a test checks that no other module of the shell
+imports a domain. To add a domain: give its package a `domain` object
+(chorus.domain.Domain) and add it to DOMAINS below.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import functools
-from collections.abc import AsyncIterator
+from collections.abc import Sequence
 from typing import Any
 
-from starlette.applications import Starlette
-from starlette.middleware import Middleware
-from starlette.routing import BaseRoute
-from starlette.types import ASGIApp, Lifespan
-from tortoise.contrib.starlette import RegisterTortoise
-
 from anonymity.retention import retention_job
-from anonymity.wrapping import PROFILES
-from chorus import pages
-from chorus.compression import GzipMiddleware
-from chorus.csrf import CSRFMiddleware, derive_key
-from chorus.database import check_migrated, tortoise_config
-from chorus.errors import EXCEPTION_HANDLERS, forbidden
-from chorus.i18n import Catalogs
-from chorus.jobs import PeriodicJob, job_runner, shell_jobs
-from chorus.keys import Keys, load_keys
-from chorus.memo import Memo
-from chorus.middleware import ChangesMiddleware, LanguageMiddleware, SecurityHeadersMiddleware
-from chorus.ratelimit import RateLimiter
-from chorus.rendering import Renderer, StaticAssets
-from chorus.routing import IndexedRouter
-from chorus.sessions import CookieKeys, SessionMiddleware
+from chorus import cli, database
+from chorus.assembly import Chorus, Connections, all_services, assemble
+from chorus.domain import Domain
+from chorus.jobs import PeriodicJob
+from chorus.pages import shell
+from chorus.services import Services
 from chorus.settings import Settings
-from governance import charter_routes, electorate, inbox_routes, lead_routes
-from governance import jobs as governance_jobs
-from governance import routes as governance_routes
-from governance.accounts import Secrets
-from governance.models import ROLE_NAMES
-from proposals import ballot_routes, proposal_routes, results_routes
-from proposals import jobs as proposals_jobs
-from proposals import routes as round_routes
+from governance import domain as governance
+from governance import electorate
+from governance.charter import current_charter
+from governance.demo import DEMO_PASSPHRASE, DEMO_PEOPLE, seed_demo_network
+from governance.identity.services import IdentityServices
+from proposals import ProposalServices
+from proposals import domain as proposals
+from proposals.demo import DEMO_TELLERS_PASSPHRASE, DemoVoter, seed_demo_rounds
 from proposals.service import Electorate
 
 
-def account_secrets_of(settings: Settings, keys: Keys) -> Secrets:
-    """What account functions need from the key directory and settings (the app and the
-    `chorus` command alike)."""
-    return Secrets(
-        lookup_key=derive_key(keys.lookup_secret, "lookup"),
-        profile=PROFILES[settings.passphrase_profile],
-        passphrase_min_length=settings.passphrase_min_length,
-        key_directory=settings.key_directory,
-    )
+def _retention(services: Services) -> list[PeriodicJob]:
+    settings = services.settings
+    run = functools.partial(retention_job, settings.key_directory, settings.retention_months)
+    return [PeriodicJob("retention", 3600, run)]
 
 
-def electorate_of(settings: Settings) -> Electorate:
+# anonymity/ is a library, not a domain (it imports nothing of Chorus), so its entry is
+# written here: its tables and the job that shreds expired retention keys.
+anonymity = Domain(
+    name="anonymity",
+    models=["anonymity.models"],
+    migrations="anonymity.migrations",
+    person_tables=frozenset(),
+    jobs=_retention,
+)
+
+DOMAINS: Sequence[Domain] = (shell, governance, anonymity, proposals)
+
+
+def _proposal_services(services: Services) -> ProposalServices:
     """What proposals may ask of governance about people (DESIGN: proposals knows no
     governance). Who has joined is known from the key directory alone."""
-    keys = settings.key_directory
-    return Electorate(
-        count=functools.partial(electorate.count_role, keys),
-        notify=electorate.tell_voters,
-        seat=electorate.seat,
-        holders=functools.partial(electorate.role_holders, keys),
+    keys = services.settings.key_directory
+    return ProposalServices(
+        electorate=Electorate(
+            count=functools.partial(electorate.count_role, keys),
+            notify=electorate.tell_voters,
+            seat=electorate.seat,
+            holders=functools.partial(electorate.role_holders, keys),
+        ),
+        petition_signatures=electorate.petition_signatures,
+        results_threshold=electorate.results_threshold,
     )
 
 
-def all_routes() -> list[BaseRoute]:
-    return [
-        *pages.routes,
-        *governance_routes.routes,
-        *lead_routes.routes,
-        *inbox_routes.routes,
-        *charter_routes.routes,
-        *round_routes.routes,
-        *proposal_routes.routes,
-        *ballot_routes.routes,
-        *results_routes.routes,
-    ]
-
-
-def all_jobs(settings: Settings) -> list[PeriodicJob]:
-    retention = functools.partial(retention_job, settings.key_directory, settings.retention_months)
-    return [
-        *shell_jobs(settings),
-        *governance_jobs.jobs_with_keys(settings.key_directory),
-        PeriodicJob("retention", 3600, retention),
-        *proposals_jobs.jobs(settings.key_directory, electorate_of(settings)),
-    ]
-
-
-class Chorus(Starlette):
-    def __init__(self, routes: list[BaseRoute], lifespan: Lifespan[Chorus], **options: Any) -> None:
-        super().__init__(routes=routes, lifespan=lifespan, **options)
-        self.router = IndexedRouter(routes, lifespan=lifespan)
-
-    def build_middleware_stack(self) -> ASGIApp:
-        # Outside Starlette's error middleware, so that 500 pages get the headers too.
-        return SecurityHeadersMiddleware(super().build_middleware_stack())
+CONNECTIONS: Connections = {ProposalServices: _proposal_services}
 
 
 def create_app(settings: Settings) -> Chorus:
     """Build a complete Chorus. Refuses (with a message saying what to do) without its keys."""
-    keys = load_keys(settings.key_directory, settings.key_values)
-    catalogs = Catalogs(settings.languages, settings.default_language)
-    memo = Memo(settings.memo_seconds)
-    renderer = Renderer(
-        catalogs,
-        StaticAssets(),
-        csrf_key=derive_key(keys.app_secret, "csrf"),
-        exit_url=settings.exit_url,
-        memo=memo,
-        kept=Memo(settings.memo_seconds, size=512, follows_changes=False),
-    )
-    renderer.templates.env.globals.update(
-        min_length=settings.passphrase_min_length, role_names=ROLE_NAMES
-    )
-    jobs = all_jobs(settings)
-    cookie_keys = CookieKeys(
-        seal=derive_key(keys.app_secret, "session-cookie"),
-        sign_out=derive_key(keys.app_secret, "signed-out"),
-    )
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await check_migrated(settings)
-        async with RegisterTortoise(app, config=tortoise_config(settings)):
-            runner = job_runner(settings, jobs)
-            await runner.start()
-            try:
-                yield
-            finally:
-                await runner.stop()
-
-    app = Chorus(
-        routes=all_routes(),
-        middleware=[
-            Middleware(GzipMiddleware, minimum_size=500),
-            Middleware(LanguageMiddleware, catalogs=catalogs),
-            Middleware(SessionMiddleware, keys=cookie_keys, memo=memo),
-            Middleware(CSRFMiddleware, key=renderer.csrf_key, refuse=forbidden),
-            Middleware(ChangesMiddleware),
-        ],
-        exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=lifespan,
-    )
-    app.state.settings = settings
-    app.state.keys = keys
-    app.state.renderer = renderer
-    app.state.jobs = jobs
-    app.state.cookie_keys = cookie_keys
-    app.state.memo = memo
-    app.state.rate_limiter = RateLimiter(
-        settings.rate_limit_storage, key=derive_key(keys.lookup_secret, "rate-limit")
-    )
-    app.state.account_secrets = account_secrets_of(settings, keys)
-    app.state.electorate = electorate_of(settings)
-    app.state.petition_signatures = electorate.petition_signatures
-    app.state.results_threshold = electorate.results_threshold
-    return app
+    return assemble(settings, DOMAINS, CONNECTIONS)
 
 
 def app_from_environ() -> Chorus:
     """For `uvicorn --factory` and worker processes: settings from the environment."""
     return create_app(Settings.from_environ())
+
+
+def services_of(settings: Settings) -> Services:
+    """Every service, without an app: for commands, jobs in a worker, tests and benchmarks."""
+    return all_services(settings, DOMAINS, CONNECTIONS)
+
+
+def tortoise_config(settings: Settings) -> dict[str, Any]:
+    return database.tortoise_config(settings, DOMAINS)
+
+
+async def migrate(settings: Settings) -> list[str]:
+    return await database.migrate(settings, DOMAINS)
+
+
+async def pending_migrations(settings: Settings) -> list[str]:
+    return await database.pending_migrations(settings, DOMAINS)
+
+
+async def seed_demo(settings: Settings) -> list[str]:
+    """The demo network, then its rounds; says what was made (for `chorus demo`)."""
+    services = services_of(settings)
+    secrets_ = services.of(IdentityServices).secrets
+    made = await seed_demo_network(secrets_)
+    if not made:
+        return [
+            "Demo network already set up (delete var/demo/ to start again).",
+            f"Every demo person's passphrase is: {DEMO_PASSPHRASE}",
+        ]
+    voters = {
+        pseudonym: DemoVoter(
+            joined.person.id,
+            joined.personal_key,
+            frozenset(role.value for role in dict(DEMO_PEOPLE)[pseudonym]),
+        )
+        for pseudonym, joined in made.items()
+    }
+    await seed_demo_rounds(
+        voters,
+        settings.key_directory,
+        services.of(ProposalServices).electorate,
+        (await current_charter()).petition_cosignatures,
+        secrets_.profile,
+    )
+    return [
+        "Demo network created. Sign in at /sign-in as any of these people,",
+        f"each with the passphrase: {DEMO_PASSPHRASE}",
+        *(f"  {name:<8} {', '.join(role.value for role in roles)}" for name, roles in DEMO_PEOPLE),
+        f"The tellers' passphrase (for the round they count): {DEMO_TELLERS_PASSPHRASE}",
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The `chorus` command."""
+    return cli.main(argv, cli.Wiring(DOMAINS, services_of, seed_demo, create_app))
+
+
+# For the `tortoise makemigrations` command only; the app itself never reads this.
+TORTOISE_ORM = tortoise_config(Settings())

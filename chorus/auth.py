@@ -1,26 +1,59 @@
-"""Who may reach a route: signed in, and holding one of the roles it names."""
+"""Who is signed in, as the shell and every domain see them, and who may reach a route.
+
+The shell knows the signed-in person only through `CurrentPerson`, a protocol of its
+own: whichever room keeps sessions (governance.identity) puts an object that fills it
+in the request's state. So nothing here, nor in any domain that only guards its
+routes, depends on how people and sessions are stored.
+"""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
+from typing import Protocol
+from uuid import UUID
 
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import RedirectResponse, Response
 
-from chorus.sessions import CurrentPerson, current_person
-from governance.models import Role
+from chorus.roles import Role
+
+# Where the session middleware leaves the signed-in person in the request's state.
+PERSON = "person"
+
+
+class CurrentPerson(Protocol):
+    """The signed-in person: who (an id no page shows), what they may do, and their own
+    key (for what only they may compute: revision tags, read marks). Their pseudonym
+    is what others see when they stand as a candidate."""
+
+    @property
+    def id(self) -> UUID: ...
+
+    @property
+    def roles(self) -> frozenset[Role]: ...
+
+    @property
+    def personal_key(self) -> bytes: ...
+
+    @property
+    def pseudonym(self) -> str: ...
+
+    def has(self, *roles: Role | str) -> bool: ...
+
+
+def current_person(connection: HTTPConnection) -> CurrentPerson | None:
+    found: CurrentPerson | None = connection.scope.get("state", {}).get(PERSON)
+    return found
+
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 PersonEndpoint = Callable[[Request, CurrentPerson], Awaitable[Response]]
 
 
-def signed_in(*roles: Role | str) -> Callable[[PersonEndpoint], Endpoint]:
-    """Pass the current person to the route; send others to sign in, refuse wrong roles.
-
-    Roles may be given by name ("member"), so domains that know nothing of governance
-    can guard their routes too."""
+def signed_in(*roles: Role) -> Callable[[PersonEndpoint], Endpoint]:
+    """Pass the current person to the route; send others to sign in, refuse wrong roles."""
 
     def decorate(endpoint: PersonEndpoint) -> Endpoint:
         @functools.wraps(endpoint)

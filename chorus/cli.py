@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import os
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chorus.database import DatabaseNotMigrated, check_migrated, migrate
+from chorus.database import DatabaseNotMigrated, check_migrated, migrate, tortoise_config
+from chorus.domain import Command, Domain
 from chorus.keys import (
     KeyDirectoryError,
     destroy_keys,
@@ -20,9 +23,8 @@ from chorus.keys import (
     rotate_keys,
 )
 from chorus.logs import configure_logging
+from chorus.services import Services
 from chorus.settings import Settings, SettingsError
-from governance.accounts import Secrets
-from governance.models import Role
 
 DEMO_DIRECTORY = Path("var/demo")
 
@@ -31,8 +33,18 @@ class CommandError(Exception):
     """Something the person running the command can fix; the message says how."""
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+@dataclass(frozen=True)
+class Wiring:
+    """What the command needs from chorus.app, the one module that knows the domains."""
+
+    domains: Sequence[Domain]
+    services: Callable[[Settings], Services]
+    seed_demo: Callable[[Settings], Awaitable[list[str]]]
+    create_app: Callable[[Settings], Any]
+
+
+def main(argv: Sequence[str] | None, wiring: Wiring) -> int:
+    parser = _parser(wiring)
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()
@@ -40,13 +52,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_environ()
         configure_logging(settings)
-        return int(args.handler(settings, args) or 0)
+        return int(args.handler(settings, args, wiring) or 0)
     except (CommandError, SettingsError, KeyDirectoryError, DatabaseNotMigrated) as error:
         print(f"chorus: {error}", file=sys.stderr)
         return 2
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(wiring: Wiring) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chorus", description=__doc__)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -94,64 +106,35 @@ def _parser() -> argparse.ArgumentParser:
     worker = commands.add_parser("worker", help="run scheduled jobs (PostgreSQL)")
     worker.set_defaults(handler=cmd_worker)
 
-    steward = commands.add_parser(
-        "create-steward", help="print an invite code for the first steward of a new network"
-    )
-    steward.set_defaults(handler=cmd_create_steward)
-
-    invite = commands.add_parser("invite", help="print an invite code for a role")
-    invite.add_argument("--role", required=True, choices=[role.value for role in Role])
-    invite.set_defaults(handler=cmd_invite)
+    for domain in wiring.domains:
+        for command in domain.commands:
+            added = commands.add_parser(command.name, help=command.help)
+            command.arguments(added)
+            added.set_defaults(handler=functools.partial(cmd_of_domain, command))
     return parser
 
 
-def cmd_create_steward(settings: Settings, args: argparse.Namespace) -> int:
-    args.role = Role.STEWARD.value
-    return cmd_invite(settings, args)
+def cmd_of_domain(command: Command, settings: Settings, args: Any, wiring: Wiring) -> int:
+    """A domain's command, run with the database open and every service built."""
 
+    async def run() -> int:
+        async with orm(settings, wiring.domains):
+            return await command.run(wiring.services(settings), args)
 
-def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
-    from governance.charter import current_charter
-    from governance.invites import create_invite, last_valid_day
-
-    async def make() -> tuple[str, str]:
-        async with _orm(settings):
-            charter = await current_charter()
-            created = await create_invite(
-                None,
-                Role(args.role),
-                charter,
-                _account_secrets(settings).lookup_key,
-                key_directory=settings.key_directory,
-            )
-            return created.code, last_valid_day(created.invite).isoformat()
-
-    _check_ready(settings)
-    code, expires = asyncio.run(make())
-    print(f"Invite code for the role {args.role!r} (single use, valid until {expires}):")
-    print(f"  {code}")
-    print("Give it to the person in a safe way; they join at /join. It is shown only now.")
-    return 0
-
-
-def _account_secrets(settings: Settings) -> Secrets:
-    from chorus.app import account_secrets_of
-
-    return account_secrets_of(settings, load_keys(settings.key_directory, settings.key_values))
+    _check_ready(settings, wiring)
+    return asyncio.run(run())
 
 
 @contextlib.asynccontextmanager
-async def _orm(settings: Settings) -> AsyncIterator[None]:
+async def orm(settings: Settings, domains: Sequence[Domain]) -> AsyncIterator[None]:
     from tortoise.context import TortoiseContext
 
-    from chorus.database import tortoise_config
-
     async with TortoiseContext() as ctx:
-        await ctx.init(config=tortoise_config(settings))
+        await ctx.init(config=tortoise_config(settings, domains))
         yield
 
 
-def cmd_keys_init(settings: Settings, args: argparse.Namespace) -> int:
+def cmd_keys_init(settings: Settings, args: argparse.Namespace, wiring: Wiring) -> int:
     created = init_key_directory(settings.key_directory)
     if created:
         print(f"Created {', '.join(created)} in {settings.key_directory} (mode 0600).")
@@ -161,7 +144,7 @@ def cmd_keys_init(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_retention_run(settings: Settings, args: argparse.Namespace) -> int:
+def cmd_retention_run(settings: Settings, args: argparse.Namespace, wiring: Wiring) -> int:
     from datetime import UTC, datetime
 
     from anonymity.retention import run_retention
@@ -175,7 +158,7 @@ def cmd_retention_run(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_keys_rotate(settings: Settings, args: argparse.Namespace) -> int:
+def cmd_keys_rotate(settings: Settings, args: argparse.Namespace, wiring: Wiring) -> int:
     rotated = rotate_keys(settings.key_directory)
     print(f"Replaced {', '.join(rotated)} in {settings.key_directory}.")
     print("Restart every Chorus process: everyone is signed out and must reload open forms.")
@@ -183,7 +166,7 @@ def cmd_keys_rotate(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_keys_destroy(settings: Settings, args: argparse.Namespace) -> int:
+def cmd_keys_destroy(settings: Settings, args: argparse.Namespace, wiring: Wiring) -> int:
     directory = settings.key_directory
     if not args.yes:
         print(f"This destroys every key in {directory}: open ballots, stored content,")
@@ -200,21 +183,21 @@ def cmd_keys_destroy(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
-    applied = asyncio.run(migrate(settings))
+def cmd_migrate(settings: Settings, args: argparse.Namespace, wiring: Wiring) -> int:
+    applied = asyncio.run(migrate(settings, wiring.domains))
     print(f"Applied {len(applied)} migration(s)." if applied else "The database is up to date.")
     return 0
 
 
-def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+def cmd_serve(settings: Settings, args: argparse.Namespace, wiring: Wiring) -> int:
     if args.workers > 1 and not settings.uses_postgres:
         raise CommandError("Several processes need PostgreSQL: set CHORUS_DATABASE_URL.")
-    _check_ready(settings)
-    _run_server(settings, args.host, args.port, args.workers)
+    _check_ready(settings, wiring)
+    _run_server(settings, wiring, args.host, args.port, args.workers)
     return 0
 
 
-def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+def cmd_demo(settings: Settings, args: argparse.Namespace, wiring: Wiring) -> int:
     if "CHORUS_DATABASE_URL" not in os.environ:
         DEMO_DIRECTORY.mkdir(parents=True, exist_ok=True)
         settings = settings.with_changes(database_url=f"sqlite://{DEMO_DIRECTORY}/chorus.sqlite3")
@@ -223,83 +206,52 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     if settings.uses_postgres:
         settings = settings.with_changes(worker_in_process=True)
     init_key_directory(settings.key_directory)
-    asyncio.run(migrate(settings))
-    asyncio.run(_seed_demo(settings))
+    asyncio.run(migrate(settings, wiring.domains))
+    asyncio.run(_seed_demo(settings, wiring))
     print(f"Chorus demo: open http://{args.host}:{args.port}/ (stop with Ctrl+C)", flush=True)
-    _run_server(settings, args.host, args.port, 1)
+    _run_server(settings, wiring, args.host, args.port, 1)
     return 0
 
 
-async def _seed_demo(settings: Settings) -> None:
-    from chorus.app import electorate_of
-    from governance.charter import current_charter
-    from governance.demo import DEMO_PASSPHRASE, DEMO_PEOPLE, seed_demo_network
-    from proposals.demo import DEMO_TELLERS_PASSPHRASE, DemoVoter, seed_demo_rounds
-
-    secrets_ = _account_secrets(settings)
-    async with _orm(settings):
-        made = await seed_demo_network(secrets_)
-        if made:
-            voters = {
-                pseudonym: DemoVoter(
-                    joined.person.id,
-                    joined.personal_key,
-                    frozenset(role.value for role in dict(DEMO_PEOPLE)[pseudonym]),
-                )
-                for pseudonym, joined in made.items()
-            }
-            await seed_demo_rounds(
-                voters,
-                settings.key_directory,
-                electorate_of(settings),
-                (await current_charter()).petition_cosignatures,
-                secrets_.profile,
-            )
-    if made:
-        print("Demo network created. Sign in at /sign-in as any of these people,")
-        print(f"each with the passphrase: {DEMO_PASSPHRASE}")
-        for pseudonym, roles in DEMO_PEOPLE:
-            print(f"  {pseudonym:<8} {', '.join(role.value for role in roles)}")
-        print(f"The tellers' passphrase (for the round they count): {DEMO_TELLERS_PASSPHRASE}")
-    else:
-        print("Demo network already set up (delete var/demo/ to start again).")
-        print(f"Every demo person's passphrase is: {DEMO_PASSPHRASE}")
+async def _seed_demo(settings: Settings, wiring: Wiring) -> None:
+    async with orm(settings, wiring.domains):
+        lines = await wiring.seed_demo(settings)
+    for line in lines:
+        print(line)
 
 
-def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+def cmd_worker(settings: Settings, args: argparse.Namespace, wiring: Wiring) -> int:
     if not settings.uses_postgres:
         print("On SQLite the jobs run inside the web process; no worker is needed.")
         return 0
-    _check_ready(settings)
-    asyncio.run(_work(settings))
+    _check_ready(settings, wiring)
+    asyncio.run(_work(settings, wiring))
     return 0
 
 
-async def _work(settings: Settings) -> None:
+async def _work(settings: Settings, wiring: Wiring) -> None:
     from tortoise import Tortoise
 
-    from chorus.app import all_jobs
-    from chorus.database import tortoise_config
+    from chorus.assembly import all_jobs
     from chorus.jobs import QUEUE, build_queue
 
-    await Tortoise.init(config=tortoise_config(settings), _enable_global_fallback=True)
+    config = tortoise_config(settings, wiring.domains)
+    await Tortoise.init(config=config, _enable_global_fallback=True)
     try:
-        queue = build_queue(settings, all_jobs(settings))
+        queue = build_queue(settings, all_jobs(wiring.services(settings), wiring.domains))
         async with queue.open_async():
             await queue.run_worker_async(queues=[QUEUE], install_signal_handlers=True)
     finally:
         await Tortoise.close_connections()
 
 
-def _check_ready(settings: Settings) -> None:
+def _check_ready(settings: Settings, wiring: Wiring) -> None:
     load_keys(settings.key_directory, settings.key_values)
-    asyncio.run(check_migrated(settings))
+    asyncio.run(check_migrated(settings, wiring.domains))
 
 
-def _run_server(settings: Settings, host: str, port: int, workers: int) -> None:
+def _run_server(settings: Settings, wiring: Wiring, host: str, port: int, workers: int) -> None:
     import uvicorn
-
-    from chorus.app import create_app
 
     options: dict[str, Any] = {
         "host": host,
@@ -316,8 +268,4 @@ def _run_server(settings: Settings, host: str, port: int, workers: int) -> None:
         # Each process reads the same CHORUS_* settings from the environment.
         uvicorn.run("chorus.app:app_from_environ", factory=True, workers=workers, **options)
     else:
-        uvicorn.run(create_app(settings), **options)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+        uvicorn.run(wiring.create_app(settings), **options)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 from tortoise import connections
@@ -13,29 +14,26 @@ from tortoise.migrations.executor import MigrationExecutor
 
 from chorus.settings import POSTGRES_SCHEMES, Settings
 
-# Every package that owns tables, with its committed migrations.
-MODEL_APPS: dict[str, str] = {
-    "chorus": "chorus",
-    "governance": "governance",
-    "anonymity": "anonymity",
-    "proposals": "proposals",
-}
+if TYPE_CHECKING:
+    from chorus.domain import Domain
 
 
 class DatabaseNotMigrated(RuntimeError):
     """The database lacks migrations this version of Chorus needs."""
 
 
-def tortoise_config(settings: Settings) -> dict[str, Any]:
+def tortoise_config(settings: Settings, domains: Sequence[Domain]) -> dict[str, Any]:
+    """Every domain that owns tables is a Tortoise app, with its committed migrations."""
     return {
         "connections": {"default": connection_settings(settings.database_url)},
         "apps": {
-            label: {
-                "models": [f"{package}.models"],
-                "migrations": f"{package}.migrations",
+            domain.name: {
+                "models": list(domain.models),
+                "migrations": domain.migrations,
                 "default_connection": "default",
             }
-            for label, package in MODEL_APPS.items()
+            for domain in domains
+            if domain.models
         },
         "use_tz": True,
         "timezone": "UTC",
@@ -95,9 +93,9 @@ def postgres_url(url: str, scheme: str) -> str:
     return url
 
 
-async def pending_migrations(settings: Settings) -> list[str]:
+async def pending_migrations(settings: Settings, domains: Sequence[Domain]) -> list[str]:
     """Names of the migrations not yet applied, in the order they would run."""
-    config = tortoise_config(settings)
+    config = tortoise_config(settings, domains)
     async with TortoiseContext() as ctx:
         await ctx.init(config=config)
         executor = MigrationExecutor(ctx.db("default"), config["apps"])
@@ -105,9 +103,9 @@ async def pending_migrations(settings: Settings) -> list[str]:
         return [f"{step.migration.app_label}.{step.migration.name}" for step in plan]
 
 
-async def migrate(settings: Settings) -> list[str]:
+async def migrate(settings: Settings, domains: Sequence[Domain]) -> list[str]:
     """Apply every pending migration; returns the names applied."""
-    config = tortoise_config(settings)
+    config = tortoise_config(settings, domains)
     async with TortoiseContext() as ctx:
         await ctx.init(config=config, _create_db=False)
         executor = MigrationExecutor(ctx.db("default"), config["apps"])
@@ -120,8 +118,8 @@ async def migrate(settings: Settings) -> list[str]:
     return [f"{step.migration.app_label}.{step.migration.name}" for step in plan]
 
 
-async def check_migrated(settings: Settings) -> None:
-    pending = await pending_migrations(settings)
+async def check_migrated(settings: Settings, domains: Sequence[Domain]) -> None:
+    pending = await pending_migrations(settings, domains)
     if pending:
         raise DatabaseNotMigrated(
             f"The database is missing {len(pending)} migration(s) ({', '.join(pending)}). "
@@ -134,7 +132,3 @@ async def check_migrated(settings: Settings) -> None:
             raise DatabaseNotMigrated(
                 "The job queue's tables are missing. Run `chorus migrate`, then start Chorus again."
             )
-
-
-# For the `tortoise makemigrations` command only; the app itself never reads this.
-TORTOISE_ORM = tortoise_config(Settings())

@@ -9,9 +9,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from chorus.domain import Domain
 from chorus.i18n import LANGUAGE_COOKIE
-from chorus.rendering import Renderer, render
-from chorus.sessions import CookieKeys, current_person, sign_out
+from chorus.rendering import render
+from chorus.services import services
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -24,22 +25,10 @@ async def privacy(request: Request) -> Response:
     return render(request, "chorus/privacy.html")
 
 
-async def leave(request: Request) -> Response:
-    """Quick exit: forget this browser's session and data here, then go somewhere neutral."""
-    person = current_person(request)
-    if person is not None:
-        keys: CookieKeys = request.app.state.cookie_keys
-        await sign_out(keys, person)
-    renderer: Renderer = request.app.state.renderer
-    response = RedirectResponse(renderer.exit_url, status_code=303)
-    response.headers["clear-site-data"] = '"cache", "cookies", "storage"'
-    return response
-
-
 async def choose_language(request: Request) -> Response:
     form = await request.form()
     code = form.get("language")
-    renderer: Renderer = request.app.state.renderer
+    renderer = services(request).renderer
     if not isinstance(code, str) or code not in renderer.catalogs.languages:
         raise HTTPException(400)
     response = RedirectResponse(local_path(form.get("next")), status_code=303)
@@ -67,14 +56,22 @@ def local_path(value: object) -> str:
 
 
 async def static_file(request: Request) -> Response:
-    renderer: Renderer = request.app.state.renderer
-    return await renderer.assets.serve(request)
+    return await services(request).renderer.assets.serve(request)
 
 
 routes = [
     Route("/", home, name="home"),
     Route("/privacy", privacy, name="privacy"),
-    Route("/exit", leave, name="exit"),
     Route("/language", choose_language, methods=["POST"], name="language"),
     Route("/static/{digest}/{name:path}", static_file, name="static"),
 ]
+
+
+shell = Domain(
+    name="chorus",
+    routes=routes,
+    models=["chorus.models"],
+    migrations="chorus.migrations",
+    templates="chorus",
+    routine_routes=frozenset({"home", "privacy", "language", "static"}),
+)

@@ -26,6 +26,7 @@ from chorus.csrf import binding_of, issue_token
 from chorus.i18n import Catalogs
 from chorus.memo import Memo
 from chorus.resources import static_directory, templates_directory
+from chorus.services import services
 from chorus.text import plain_text_html
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -85,7 +86,7 @@ class RolesOnly:
 
     @classmethod
     def of(cls, person: Any) -> RolesOnly | None:
-        """The stand-in for the signed-in person (chorus.sessions.CurrentPerson), if any."""
+        """The stand-in for the signed-in person (chorus.auth.CurrentPerson), if any."""
         return cls(frozenset(person.roles)) if person is not None else None
 
 
@@ -262,7 +263,7 @@ def render(
     **options: Any,
 ) -> Response:
     """Render a page with the app's renderer: what every route calls."""
-    renderer: Renderer = request.app.state.renderer
+    renderer = services(request).renderer
     return renderer.render(request, name, context, **options)
 
 
@@ -273,7 +274,7 @@ def render_kept(
     slots: Mapping[str, str] | None = None,
 ) -> Response:
     """A page made only of plain values, with the app's renderer (see Renderer.render_kept)."""
-    renderer: Renderer = request.app.state.renderer
+    renderer = services(request).renderer
     return renderer.render_kept(request, name, values, slots)
 
 
@@ -286,7 +287,7 @@ async def render_remembered(
 ) -> Response:
     """A page shared by everyone with the same roles, with the app's renderer (see
     Renderer.render_remembered)."""
-    renderer: Renderer = request.app.state.renderer
+    renderer = services(request).renderer
     return await renderer.render_remembered(request, name, key, context, since)
 
 

@@ -1,0 +1,75 @@
+"""Members, roles, invites, the charter, the inbox and leads' accountable acts.
+
+Identity (people, accounts, invites, sessions) is a room of its own:
+governance.identity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from starlette.middleware import Middleware
+
+from chorus.domain import Domain
+from chorus.jobs import PeriodicJob
+from chorus.services import Services
+from governance import charter_routes, inbox_routes, jobs, lead_routes
+from governance.identity import routes as identity_routes
+from governance.identity.commands import commands
+from governance.identity.cookies import SessionMiddleware
+from governance.identity.services import IdentityServices, identity_services
+
+
+def _jobs(services: Services) -> Sequence[PeriodicJob]:
+    return jobs.jobs_with_keys(services.key_directory)
+
+
+def _middleware(services: Services) -> Sequence[Middleware]:
+    keys = services.of(IdentityServices).cookies
+    return [Middleware(SessionMiddleware, keys=keys, memo=services.memo)]
+
+
+domain = Domain(
+    name="governance",
+    routes=[
+        *identity_routes.routes,
+        *lead_routes.routes,
+        *inbox_routes.routes,
+        *charter_routes.routes,
+    ],
+    models=["governance.identity.models", "governance.models"],
+    migrations="governance.migrations",
+    templates="governance",
+    # Rows that name a person. Credentials and recovery codes name nobody in a copy of
+    # the database, but no routine path may touch them either.
+    person_tables=frozenset(
+        {
+            "governance_person",
+            "governance_role_grant",
+            "governance_credential",
+            "governance_recovery_code",
+            "governance_suspension",
+            "governance_closure",
+            "governance_notice",
+        }
+    ),
+    routine_routes=frozenset(
+        {
+            "sign_in",
+            "sign_out",
+            "stay_signed_in",
+            "exit",
+            "account",
+            "inbox",
+            "notice_read",
+            "notice_delete",
+            "charter",
+        }
+    ),
+    jobs=_jobs,
+    middleware=_middleware,
+    services=identity_services,
+    commands=commands,
+)
+
+__all__ = ["domain"]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from governance.accounts import Joined, Secrets, join
+from chorus.roles import Role
 from governance.charter import Charter, set_charter_value
-from governance.invites import create_invite
-from governance.models import Credential, Role, RoleGrant
+from governance.identity.accounts import Joined, Secrets, join
+from governance.identity.invites import create_invite
+from governance.identity.models import Credential, RoleGrant
 
 DEMO_PASSPHRASE = "chorus demo passphrase"  # noqa: S105 (printed for the demo on purpose)
 

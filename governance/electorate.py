@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from governance import invitees
+from chorus.roles import Role
 from governance.charter import current_charter
+from governance.identity import invitees
+from governance.identity.models import Person, RoleGrant
 from governance.inbox import send_notice, send_to_role
-from governance.models import Person, Role, RoleGrant
 
 
 async def count_role(key_directory: Path, role: str) -> int:

@@ -1,53 +1,7 @@
-"""Named errors of the governance domain; routes turn them into translated messages."""
+"""The governance domain's errors: one base class, each error a named thing a person can fix."""
 
 from __future__ import annotations
 
 
 class GovernanceError(Exception):
     """Something the person can fix or needs to know; nothing was changed."""
-
-
-class PseudonymInvalid(GovernanceError):
-    def __init__(self, problem: str) -> None:
-        super().__init__(problem)
-        self.problem = problem  # "empty", "short", "long", "characters"
-
-
-class PseudonymTaken(GovernanceError):
-    pass
-
-
-class PassphraseTooShort(GovernanceError):
-    def __init__(self, minimum: int) -> None:
-        super().__init__(minimum)
-        self.minimum = minimum
-
-
-class PassphrasesDiffer(GovernanceError):
-    pass
-
-
-class InviteNotUsable(GovernanceError):
-    def __init__(self, why: str) -> None:
-        super().__init__(why)
-        self.why = why  # "unknown", "used", "expired", "revoked"
-
-
-class InviteNotAllowed(GovernanceError):
-    pass
-
-
-class WrongCredentials(GovernanceError):
-    pass
-
-
-class AccountSuspended(GovernanceError):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class TooManyAttempts(GovernanceError):
-    def __init__(self, retry_after_seconds: int) -> None:
-        super().__init__(retry_after_seconds)
-        self.retry_after_seconds = retry_after_seconds

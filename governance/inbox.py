@@ -24,7 +24,9 @@ from tortoise import connections
 
 from chorus.database import placeholders
 from chorus.i18n import N_
-from governance.models import Notice, NoticeMark, Person, Role
+from chorus.roles import Role
+from governance.identity.models import Person
+from governance.models import Notice, NoticeMark
 
 # Titles are deliberately plain: they may show on a screen someone else can see.
 TITLES = {
@@ -79,7 +81,7 @@ async def send_notice(person: Person, kind: str, link: str = "") -> Notice:
 
 async def send_to_role(role: Role, kind: str, link: str = "") -> int:
     """Send one notice to everyone holding `role`, in a single statement. People made
-    ahead for invites (governance.invitees) get it too: whoever joins finds the news of
+    ahead for invites (governance.identity.invitees) get it too: whoever joins finds the news of
     the last 90 days in their inbox."""
     if kind not in TITLES:
         raise ValueError(f"unknown notice kind {kind!r}")

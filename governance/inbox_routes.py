@@ -17,10 +17,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from chorus.auth import signed_in
+from chorus.auth import CurrentPerson, signed_in
 from chorus.i18n import N_, _, current_language
 from chorus.rendering import render
-from chorus.sessions import CurrentPerson
 from governance import inbox
 from governance.inbox import InboxNotice
 
@@ -69,7 +68,7 @@ def shown(found: InboxNotice) -> ShownNotice:
 
 
 async def inbox_page(request: Request, person: CurrentPerson, done: str | None) -> Response:
-    found = await inbox.inbox_of(person.person.id, person.personal_key)
+    found = await inbox.inbox_of(person.id, person.personal_key)
     notices = [shown(notice) for notice in found]
     message = _(DONE[done]) if done in DONE else ""
     return render(
@@ -101,14 +100,14 @@ def notice_id(request: Request) -> int:
 @signed_in()
 async def mark_read(request: Request, person: CurrentPerson) -> Response:
     # Someone else's notice is "not found", exactly like one that does not exist.
-    if not await inbox.mark_read(person.person.id, person.personal_key, notice_id(request)):
+    if not await inbox.mark_read(person.id, person.personal_key, notice_id(request)):
         raise HTTPException(404)
     return await after_action(request, person, "read")
 
 
 @signed_in()
 async def delete_notice(request: Request, person: CurrentPerson) -> Response:
-    if not await inbox.dismiss(person.person.id, person.personal_key, notice_id(request)):
+    if not await inbox.dismiss(person.id, person.personal_key, notice_id(request)):
         raise HTTPException(404)
     return await after_action(request, person, "deleted")
 

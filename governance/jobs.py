@@ -6,9 +6,10 @@ import functools
 from pathlib import Path
 
 from chorus.jobs import PeriodicJob
-from governance import inbox, invitees, invites
+from governance import inbox
 from governance.charter import current_charter
-from governance.sessions import purge_signed_out
+from governance.identity import invitees, invites
+from governance.identity.sessions import purge_signed_out
 
 
 async def purge_sessions() -> None:

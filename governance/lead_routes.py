@@ -20,20 +20,21 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from chorus.auth import signed_in
+from chorus.auth import CurrentPerson, signed_in
 from chorus.i18n import N_, _, current_language
 from chorus.rendering import done_message, render
+from chorus.roles import ROLE_NAMES, Role
 from chorus.scrubbing import KIND_NAMES, scrub_field
-from chorus.sessions import CurrentPerson
-from chorus.state import key_directory, lookup_key
+from chorus.services import services
 from chorus.text import FieldErrors, text
-from governance import invites, suspensions
+from governance import suspensions
 from governance.charter import Charter, current_charter
-from governance.errors import InviteNotAllowed
+from governance.identity import invites
+from governance.identity.errors import InviteNotAllowed
+from governance.identity.invitees import pseudonym_of
+from governance.identity.invites import InviteNotRevocable, NewInvite
+from governance.identity.models import Invite, Person
 from governance.inbox_routes import shown_date
-from governance.invitees import pseudonym_of
-from governance.invites import InviteNotRevocable, NewInvite
-from governance.models import ROLE_NAMES, Invite, Person, Role
 from governance.suspensions import (
     REASON_MAX,
     AlreadySuspended,
@@ -172,12 +173,12 @@ async def lead_invites(request: Request, person: CurrentPerson) -> Response:
     values = {"role": text(form, "role", 20)}
     try:
         created = await invites.create_invite(
-            creator=person.person,
+            creator=person.id,
             role=chosen_role(values["role"]),
             charter=await current_charter(),
-            lookup_key=lookup_key(request),
+            lookup_key=services(request).lookup_key,
             creator_roles=set(person.roles),
-            key_directory=key_directory(request),
+            key_directory=services(request).key_directory,
         )
     except RoleMissing:
         errors = {"role": _("Choose the role the new person will have.")}
@@ -215,8 +216,8 @@ async def member_invites(request: Request, person: CurrentPerson) -> Response:
     charter = await current_charter()
     if not members_may_invite(person, charter):
         raise HTTPException(403)
-    keys = key_directory(request)
-    created_so_far = await invites.invites_created(person.person.id, charter, keys)
+    keys = services(request).key_directory
+    created_so_far = await invites.invites_created(person.id, charter, keys)
     day = invites.today()
     renews_on = invites.period_ends_on(
         invites.period_number(day, charter.invite_period_days), charter.invite_period_days
@@ -233,10 +234,10 @@ async def member_invites(request: Request, person: CurrentPerson) -> Response:
         return render(request, "governance/lead/member_invites.html", context)
     try:
         created = await invites.create_invite(
-            creator=person.person,
+            creator=person.id,
             role=Role.MEMBER,
             charter=charter,
-            lookup_key=lookup_key(request),
+            lookup_key=services(request).lookup_key,
             creator_roles=set(person.roles),
             day=day,
             key_directory=keys,
@@ -266,7 +267,7 @@ def page_number(request: Request) -> int:
 @signed_in(Role.LEAD)
 async def people(request: Request, person: CurrentPerson) -> Response:
     page = page_number(request)
-    rows, more = await suspensions.people_page(key_directory(request), page)
+    rows, more = await suspensions.people_page(services(request).key_directory, page)
     return render(
         request,
         "governance/lead/people.html",
@@ -274,7 +275,7 @@ async def people(request: Request, person: CurrentPerson) -> Response:
             "people": rows,
             "page": page,
             "more": more,
-            "me": person.person.id,
+            "me": person.id,
             "message": done_message(request, DONE),
         },
     )
@@ -302,8 +303,8 @@ async def suspend(request: Request, person: CurrentPerson) -> Response:
     charter = await current_charter()
     context: dict[str, Any] = {
         "target": target,
-        "target_name": pseudonym_of(key_directory(request), target.id),
-        "myself": target.id == person.person.id,
+        "target_name": pseudonym_of(services(request).key_directory, target.id),
+        "myself": target.id == person.id,
         "suspended": await suspensions.is_suspended(target),
         "review_days": charter.suspension_review_days,
         "reason_max": REASON_MAX,
@@ -320,7 +321,7 @@ async def suspend(request: Request, person: CurrentPerson) -> Response:
         context |= {"scrub": scrubbed, "scrub_kind_names": KIND_NAMES}
         return render(request, "governance/lead/suspend.html", context)
     try:
-        await suspensions.suspend(target, scrubbed.text, by=person.person)
+        await suspensions.suspend(target, scrubbed.text, by=person.id)
     except ReasonInvalid as error:
         context["errors"] = {"reason": reason_message(error)}
     except NotOnYourself:
@@ -338,8 +339,8 @@ async def close(request: Request, person: CurrentPerson) -> Response:
     target = await person_from_path(request)
     context: dict[str, Any] = {
         "target": target,
-        "target_name": pseudonym_of(key_directory(request), target.id),
-        "myself": target.id == person.person.id,
+        "target_name": pseudonym_of(services(request).key_directory, target.id),
+        "myself": target.id == person.id,
     }
     context["errors"] = {}
     if request.method == "GET":
@@ -347,7 +348,10 @@ async def close(request: Request, person: CurrentPerson) -> Response:
     form = await request.form()
     try:
         await suspensions.close_account(
-            target, by=person.person, asked=form.get("asked") == "yes", keys=key_directory(request)
+            target,
+            by=person.id,
+            asked=form.get("asked") == "yes",
+            keys=services(request).key_directory,
         )
     except RequestNotConfirmed:
         context["errors"] = {"asked": _("Tick the box to confirm that the person asked for this.")}

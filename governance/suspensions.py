@@ -17,11 +17,12 @@ from uuid import UUID
 
 from tortoise.transactions import in_transaction
 
-from governance import invitees
-from governance.accounts import forget_person
+from chorus.roles import Role
 from governance.errors import GovernanceError
-from governance.models import Closure, Person, Role, Suspension
-from governance.sessions import end_all_sessions
+from governance.identity import invitees
+from governance.identity.accounts import forget_person
+from governance.identity.models import Closure, Person, Suspension
+from governance.identity.sessions import end_all_sessions
 
 REASON_MAX = 1000
 PAGE_SIZE = 50
@@ -67,7 +68,7 @@ def clean_reason(text: str) -> str:
 async def people_page(key_directory: Path, page: int = 1) -> tuple[list[PersonRow], bool]:
     """One page of people who joined, by pseudonym, and whether there is a page after it.
 
-    Pseudonyms live in the key directory (governance.invitees), so they are read and
+    Pseudonyms live in the key directory (governance.identity.invitees), so they are read and
     sorted here rather than by the database; people made ahead for invites, who have
     not joined, are left out."""
     people = await Person.all().prefetch_related("roles")
@@ -104,9 +105,9 @@ async def is_suspended(person: Person) -> bool:
     return await Suspension.exists(person=person, active=True)
 
 
-async def suspend(person: Person, reason: str, by: Person) -> Suspension:
+async def suspend(person: Person, reason: str, by: UUID) -> Suspension:
     """Pause `person`'s account for safety: every session ends now, the committee reviews."""
-    if person.id == by.id:
+    if person.id == by:
         raise NotOnYourself
     async with in_transaction():
         # Locks the person's row on PostgreSQL, so two leads cannot suspend twice at once.
@@ -114,18 +115,18 @@ async def suspend(person: Person, reason: str, by: Person) -> Suspension:
         if await Suspension.exists(person=person, active=True):
             raise AlreadySuspended
         cleaned = clean_reason(reason)
-        suspension = await Suspension.create(person=person, reason=cleaned, suspended_by=by)
+        suspension = await Suspension.create(person=person, reason=cleaned, suspended_by_id=by)
         await end_all_sessions(person)
     return suspension
 
 
-async def close_account(person: Person, by: Person, *, asked: bool, keys: Path) -> None:
+async def close_account(person: Person, by: UUID, *, asked: bool, keys: Path) -> None:
     """Remove the account of someone who asked for it; their roles, inbox and sessions go too."""
-    if person.id == by.id:
+    if person.id == by:
         raise NotOnYourself
     if not asked:
         raise RequestNotConfirmed
     async with in_transaction():
         await person.delete()
-        await Closure.create(closed_by=by, closed_on=datetime.now(UTC).date())
+        await Closure.create(closed_by_id=by, closed_on=datetime.now(UTC).date())
     await forget_person(person.id, keys)

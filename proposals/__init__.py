@@ -1,0 +1,52 @@
+"""Rounds, proposals, co-signing, ballots, voting methods and results."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from chorus.domain import Domain
+from chorus.jobs import PeriodicJob
+from chorus.services import Services
+from proposals import ballot_routes, jobs, proposal_routes, results_routes
+from proposals import routes as round_routes
+from proposals.service import ProposalServices
+
+
+def _jobs(services: Services) -> Sequence[PeriodicJob]:
+    return jobs.jobs(services.key_directory, services.of(ProposalServices).electorate)
+
+
+domain = Domain(
+    name="proposals",
+    routes=[
+        *round_routes.routes,
+        *proposal_routes.routes,
+        *ballot_routes.routes,
+        *results_routes.routes,
+    ],
+    models=["proposals.models"],
+    migrations="proposals.migrations",
+    templates="proposals",
+    routine_routes=frozenset(
+        {
+            "rounds",
+            "round",
+            "petition_new",
+            "petition_sign",
+            "propose",
+            "proposal",
+            "edit",
+            "withdraw",
+            "cosign",
+            "ballot",
+            "ballot_confirm",
+            "results",
+            "results_check",
+            "results_csv",
+            "results_json",
+        }
+    ),
+    jobs=_jobs,
+)
+
+__all__ = ["ProposalServices", "domain"]

@@ -10,20 +10,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from chorus.auth import signed_in
+from chorus.auth import CurrentPerson, signed_in
 from chorus.i18n import _
 from chorus.memo import generation, memo_of
 from chorus.rendering import render, render_kept, render_remembered
-from chorus.sessions import CurrentPerson
-from chorus.state import key_directory
+from chorus.roles import Role
+from chorus.services import services
 from proposals import forms, service
 from proposals.models import Phase, Round
 from proposals.names import (
     GRADE_NAMES,
 )
 from proposals.pages import (
-    ALLY,
-    MEMBER,
     phase_message,
     remembered_round,
     round_of,
@@ -63,7 +61,7 @@ def not_in_electorate_message() -> str:
 
 
 async def voted(request: Request, person: CurrentPerson, round_: Round) -> bool:
-    return await service.has_voted(round_, person.roles, person.person.id, key_directory(request))
+    return await service.has_voted(round_, person.roles, person.id, services(request).key_directory)
 
 
 async def _refusal(request: Request, person: CurrentPerson, round_: Round) -> Response | None:
@@ -85,7 +83,7 @@ async def _ballot_guard(request: Request, person: CurrentPerson) -> tuple[Round,
     return round_, await _refusal(request, person, round_)
 
 
-@signed_in(MEMBER, ALLY)
+@signed_in(Role.MEMBER, Role.ALLY)
 async def ballot(request: Request, person: CurrentPerson) -> Response:
     """The ballot (GET), and its review step (POST): nothing is stored until confirm."""
     if request.method == "GET":
@@ -106,7 +104,7 @@ async def ballot(request: Request, person: CurrentPerson) -> Response:
         return render(request, "proposals/ballot.html", context, status_code=400 if errors else 200)
     try:
         eligible = await service.may_vote(
-            round_, person.roles, person.person.id, key_directory(request)
+            round_, person.roles, person.id, services(request).key_directory
         )
     except service.WrongPhase as error:
         return await round_page_answer(
@@ -136,7 +134,7 @@ async def ballot_page(request: Request, person: CurrentPerson) -> Response:
     if refused:
         return refused
     has_voted = await memo_of(request).get_or_read(
-        ("voted", round_.id, person.person.id, person.roles),
+        ("voted", round_.id, person.id, person.roles),
         lambda: voted(request, person, round_),
     )
     return await render_remembered(
@@ -148,7 +146,7 @@ async def ballot_page(request: Request, person: CurrentPerson) -> Response:
     )
 
 
-@signed_in(MEMBER, ALLY)
+@signed_in(Role.MEMBER, Role.ALLY)
 async def ballot_confirm(request: Request, person: CurrentPerson) -> Response:
     round_, refused = await _ballot_guard(request, person)
     if refused:
@@ -165,10 +163,10 @@ async def ballot_confirm(request: Request, person: CurrentPerson) -> Response:
             cast = await service.cast(
                 round_,
                 person.roles,
-                person.person.id,
+                person.id,
                 person.personal_key,
                 entered.encode(),
-                key_directory(request),
+                services(request).key_directory,
             )
         except service.WrongPhase as error:
             return await round_page_answer(

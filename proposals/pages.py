@@ -13,7 +13,7 @@ from starlette.requests import Request
 
 from chorus.i18n import N_, _, current_language
 from chorus.memo import memo_of
-from chorus.state import key_directory
+from chorus.services import services
 from chorus.vocabulary import FORMS_OF_TRAFFICKING, OPPRESSION_CATEGORIES, choices
 from proposals import service
 from proposals.models import Phase, Proposal, Round
@@ -24,8 +24,6 @@ from proposals.names import (
     PURPOSE_NAMES,
     VOTERS_NAMES,
 )
-
-MEMBER, ALLY, LEAD, COMMITTEE = "member", "ally", "lead", "committee"
 
 DONE = {
     "opened": N_("The round is open. Members can now send proposals."),
@@ -50,8 +48,7 @@ DONE = {
 
 
 def electorate(request: Request) -> service.Electorate:
-    found: service.Electorate = request.app.state.electorate
-    return found
+    return services(request).of(service.ProposalServices).electorate
 
 
 def _uuid(request: Request, name: str) -> uuid.UUID:
@@ -122,4 +119,4 @@ def tag_choices() -> dict[str, Any]:
 
 def round_tags(request: Request, round_: Round) -> bytes | None:
     """The key of this round's authors' and signers' tags (service.tag_key_of)."""
-    return service.tag_key_of(key_directory(request), round_)
+    return service.tag_key_of(services(request).key_directory, round_)

@@ -12,19 +12,16 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from chorus.auth import signed_in
+from chorus.auth import CurrentPerson, signed_in
 from chorus.i18n import _, current_language
 from chorus.rendering import done_message, render
+from chorus.roles import Role
 from chorus.scrubbing import KIND_NAMES, Scrubbed, scrub_field
-from chorus.sessions import CurrentPerson
 from chorus.vocabulary import FORMS_OF_TRAFFICKING, OPPRESSION_CATEGORIES, labels
 from proposals import forms, service
 from proposals.models import Contest, Kind, Phase, Proposal, Purpose, Round
 from proposals.pages import (
-    COMMITTEE,
     DONE,
-    LEAD,
-    MEMBER,
     phase_message,
     proposal_of,
     round_of,
@@ -74,7 +71,7 @@ async def _read_proposal(
     return text, entered.entered, {}, scrubbed
 
 
-@signed_in(MEMBER)
+@signed_in(Role.MEMBER)
 async def propose(request: Request, person: CurrentPerson) -> Response:
     round_ = await round_of(request)
     if round_.phase != Phase.PROPOSING:
@@ -104,7 +101,7 @@ async def propose(request: Request, person: CurrentPerson) -> Response:
             round_,
             text,
             round_tags(request, round_),
-            person.person.id,
+            person.id,
             Kind.CANDIDATE if candidate else Kind.PROPOSAL,
             submission,
         )
@@ -123,18 +120,18 @@ def proposal_context(
     request: Request, person: CurrentPerson, proposal: Proposal, round_: Round
 ) -> dict[str, Any]:
     hidden = bool(proposal.hidden_reason) and proposal.contest != Contest.RESTORED
-    mine = service.is_author(proposal, round_tags(request, round_), person.person.id)
+    mine = service.is_author(proposal, round_tags(request, round_), person.id)
     return round_words(round_) | {
         "proposal": proposal,
         "hidden": hidden,
         "mine": mine,
         # Hidden text stays readable to its author, leads and the complaints committee.
-        "show_text": not hidden or mine or person.has(LEAD, COMMITTEE),
+        "show_text": not hidden or mine or person.has(Role.LEAD, Role.COMMITTEE),
         "forms_names": labels(FORMS_OF_TRAFFICKING, proposal.forms_of_trafficking),
         "category_names": labels(OPPRESSION_CATEGORIES, proposal.oppression_categories),
-        "is_member": person.has(MEMBER),
-        "is_lead": person.has(LEAD),
-        "is_committee": person.has(COMMITTEE),
+        "is_member": person.has(Role.MEMBER),
+        "is_lead": person.has(Role.LEAD),
+        "is_committee": person.has(Role.COMMITTEE),
         "done": done_message(request, DONE),
     }
 
@@ -157,9 +154,7 @@ async def _proposal_page(
     counts = await service.cosignature_counts(round_)
     context = proposal_context(request, person, proposal, round_) | {
         "cosignatures": counts.get(proposal.id, 0),
-        "cosigned": await service.has_cosigned(
-            proposal, round_tags(request, round_), person.person.id
-        ),
+        "cosigned": await service.has_cosigned(proposal, round_tags(request, round_), person.id),
         "error": error,
     }
     return render(request, "proposals/proposal.html", context, status_code=status_code)
@@ -174,11 +169,11 @@ def _text_values(proposal: Proposal) -> dict[str, Any]:
     }
 
 
-@signed_in(MEMBER)
+@signed_in(Role.MEMBER)
 async def proposal_edit(request: Request, person: CurrentPerson) -> Response:
     proposal, round_ = await proposal_of(request)
     key = round_tags(request, round_)
-    if not service.is_author(proposal, key, person.person.id):
+    if not service.is_author(proposal, key, person.id):
         raise HTTPException(403)
     editable = round_.phase == Phase.PROPOSING and not proposal.withdrawn
     context = proposal_form_context(round_, _text_values(proposal), {}) | {
@@ -197,18 +192,18 @@ async def proposal_edit(request: Request, person: CurrentPerson) -> Response:
     if proposal.kind == Kind.CANDIDATE:
         text = service.ProposalText(proposal.title, text.description, [], [])
     try:
-        await service.edit_proposal(proposal, text, key, person.person.id)
+        await service.edit_proposal(proposal, text, key, person.id)
     except service.WrongPhase as error:
         context["errors"] = {"description": phase_message(error)}
         return render(request, "proposals/edit.html", context, status_code=409)
     return RedirectResponse(f"/proposals/{proposal.id}?done=edited", status_code=303)
 
 
-@signed_in(MEMBER)
+@signed_in(Role.MEMBER)
 async def proposal_withdraw(request: Request, person: CurrentPerson) -> Response:
     proposal, round_ = await proposal_of(request)
     key = round_tags(request, round_)
-    if not service.is_author(proposal, key, person.person.id):
+    if not service.is_author(proposal, key, person.id):
         raise HTTPException(403)
     if request.method == "GET":
         return render(
@@ -217,7 +212,7 @@ async def proposal_withdraw(request: Request, person: CurrentPerson) -> Response
             proposal_context(request, person, proposal, round_) | {"errors": {}},
         )
     try:
-        await service.withdraw_proposal(proposal, key, person.person.id)
+        await service.withdraw_proposal(proposal, key, person.id)
     except service.WrongPhase as error:
         return await _proposal_page(
             request, person, proposal, round_, error=phase_message(error), status_code=409
@@ -225,11 +220,11 @@ async def proposal_withdraw(request: Request, person: CurrentPerson) -> Response
     return RedirectResponse(f"/proposals/{proposal.id}?done=withdrawn", status_code=303)
 
 
-@signed_in(MEMBER)
+@signed_in(Role.MEMBER)
 async def proposal_cosign(request: Request, person: CurrentPerson) -> Response:
     proposal, round_ = await proposal_of(request)
     form = await request.form()
-    key, me = round_tags(request, round_), person.person.id
+    key, me = round_tags(request, round_), person.id
     try:
         if form.get("action") == "take-back":
             await service.take_back_cosignature(proposal, key, me)
@@ -290,7 +285,7 @@ async def _reason_page(
     return render(request, template, context | {"errors": errors}, status_code=409)
 
 
-@signed_in(LEAD)
+@signed_in(Role.LEAD)
 async def proposal_hide(request: Request, person: CurrentPerson) -> Response:
     async def hide(proposal: Proposal, reason: str) -> str:
         await service.hide_proposal(proposal, reason)
@@ -299,10 +294,10 @@ async def proposal_hide(request: Request, person: CurrentPerson) -> Response:
     return await _reason_page(request, person, "proposals/hide.html", hide, "reason")
 
 
-@signed_in(MEMBER)
+@signed_in(Role.MEMBER)
 async def proposal_contest(request: Request, person: CurrentPerson) -> Response:
     proposal, round_ = await proposal_of(request)
-    key, me = round_tags(request, round_), person.person.id
+    key, me = round_tags(request, round_), person.id
     if not service.is_author(proposal, key, me):
         raise HTTPException(403)
 
@@ -313,7 +308,7 @@ async def proposal_contest(request: Request, person: CurrentPerson) -> Response:
     return await _reason_page(request, person, "proposals/contest.html", contest, "contest")
 
 
-@signed_in(COMMITTEE)
+@signed_in(Role.COMMITTEE)
 async def proposal_review(request: Request, person: CurrentPerson) -> Response:
     proposal, round_ = await proposal_of(request)
     form = await request.form()

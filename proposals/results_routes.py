@@ -10,11 +10,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from chorus.auth import signed_in
+from chorus.auth import CurrentPerson, signed_in
 from chorus.i18n import _
 from chorus.memo import generation
 from chorus.rendering import render, render_remembered
-from chorus.sessions import CurrentPerson
+from chorus.services import services
 from proposals import forms, results, service
 from proposals.models import Method, Phase, Purpose, Round
 from proposals.pages import (
@@ -93,7 +93,7 @@ async def results_context(
     errors: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     labels = await _labels(round_)
-    k: int = await request.app.state.results_threshold()
+    k = await services(request).of(service.ProposalServices).results_threshold()
     election = round_.purpose == Purpose.ELECTION
     main = results_view(round_.tally, labels, k, election=election)
     advisory = (
@@ -147,7 +147,7 @@ async def results_check(request: Request, person: CurrentPerson) -> Response:
 
 async def _download(request: Request, kind: str) -> Response:
     round_ = await closed_round(request)
-    k: int = await request.app.state.results_threshold()
+    k = await services(request).of(service.ProposalServices).results_threshold()
     labels = await _labels(round_)
     # The advisory count is published apart, under the same threshold.
     data = (

@@ -12,12 +12,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from chorus.auth import signed_in
+from anonymity.wrapping import PROFILES
+from chorus.auth import CurrentPerson, signed_in
 from chorus.i18n import _
-from chorus.ratelimit import TELLERS, RateLimited, RateLimiter, wait_message
+from chorus.ratelimit import TELLERS, RateLimited, wait_message
 from chorus.rendering import done_message, render
-from chorus.sessions import CurrentPerson
-from chorus.state import key_directory, lookup_key
+from chorus.roles import Role
+from chorus.services import services
 from proposals import forms, service
 from proposals.models import Contest, Method, Phase, Proposal, Purpose, Round, Voters
 from proposals.names import (
@@ -28,10 +29,7 @@ from proposals.names import (
     VOTERS_NAMES,
 )
 from proposals.pages import (
-    COMMITTEE,
     DONE,
-    LEAD,
-    MEMBER,
     electorate,
     phase_message,
     round_of,
@@ -52,8 +50,8 @@ async def rounds_list(request: Request, person: CurrentPerson) -> Response:
             "by_phase": by_phase,
             "phase_names": PHASE_NAMES,
             "done": done_message(request, DONE),
-            "can_open": person.has(LEAD),
-            "can_petition": person.has(MEMBER),
+            "can_open": person.has(Role.LEAD),
+            "can_petition": person.has(Role.MEMBER),
         },
     )
 
@@ -93,7 +91,7 @@ def spec_of(entered: forms.RoundInput, petition: bool) -> service.RoundSpec:
 
 
 async def _round_form(request: Request, person: CurrentPerson, petition: bool) -> Response:
-    charter_needs: int = await request.app.state.petition_signatures()
+    charter_needs = await services(request).of(service.ProposalServices).petition_signatures()
     if request.method == "GET":
         context = round_form_context(petition, {"allows_revision": "yes"}, {}, charter_needs)
         return render(request, "proposals/round_new.html", context)
@@ -102,7 +100,7 @@ async def _round_form(request: Request, person: CurrentPerson, petition: bool) -
     passphrase, teller_errors = (
         (None, {})
         if petition
-        else forms.read_tellers(form, request.app.state.settings.passphrase_min_length)
+        else forms.read_tellers(form, services(request).settings.passphrase_min_length)
     )
     if errors or teller_errors:
         values = entered.entered | {"tellers": forms.text(form, "tellers", 10)}
@@ -111,26 +109,26 @@ async def _round_form(request: Request, person: CurrentPerson, petition: bool) -
     spec = spec_of(entered, petition)
     if petition:
         round_ = await service.start_petition(
-            spec, key_directory(request), person.person.id, charter_needs
+            spec, services(request).key_directory, person.id, charter_needs
         )
         done = "petition" if round_.phase == Phase.PETITION else "opened"
     else:
         round_ = await service.open_round(
             spec,
-            key_directory(request),
+            services(request).key_directory,
             passphrase,
-            request.app.state.account_secrets.profile,
+            PROFILES[services(request).settings.passphrase_profile],
         )
         done = "opened"
     return RedirectResponse(f"/rounds/{round_.id}?done={done}", status_code=303)
 
 
-@signed_in(LEAD)
+@signed_in(Role.LEAD)
 async def round_new(request: Request, person: CurrentPerson) -> Response:
     return await _round_form(request, person, petition=False)
 
 
-@signed_in(MEMBER)
+@signed_in(Role.MEMBER)
 async def petition_new(request: Request, person: CurrentPerson) -> Response:
     return await _round_form(request, person, petition=True)
 
@@ -154,7 +152,7 @@ async def round_page_answer(
     proposals = sorted(
         await Proposal.filter(round=round_), key=lambda p: (p.withdrawn, p.title.casefold())
     )
-    key, me = round_tags(request, round_), person.person.id
+    key, me = round_tags(request, round_), person.id
     rows = [
         {
             "proposal": p,
@@ -179,18 +177,20 @@ async def round_page_answer(
             "rows": rows,
             "signatures": signatures,
             "signed": signed,
-            "is_member": person.has(MEMBER),
-            "is_lead": person.has(LEAD),
+            "is_member": person.has(Role.MEMBER),
+            "is_lead": person.has(Role.LEAD),
             "votes": voter is not None,
             "advisory": voter is True,
-            "has_voted": await service.has_voted(round_, person.roles, me, key_directory(request)),
+            "has_voted": await service.has_voted(
+                round_, person.roles, me, services(request).key_directory
+            ),
             "next_phase": _(PHASE_NAMES[following])
             if (following := service.next_phase(round_))
             else "",
             "done": done_message(request, DONE),
             "error": error,
             "errors": errors or {},
-            "can_count": person.has(MEMBER, LEAD, COMMITTEE),
+            "can_count": person.has(Role.MEMBER, Role.LEAD, Role.COMMITTEE),
             "lapsed": lapsed_message(round_) if service.has_lapsed(round_) else "",
         },
         status_code=status_code,
@@ -204,11 +204,11 @@ def lapsed_message(round_: Round) -> str:
     )
 
 
-@signed_in(MEMBER)
+@signed_in(Role.MEMBER)
 async def petition_sign(request: Request, person: CurrentPerson) -> Response:
     round_ = await round_of(request)
     try:
-        opened = await service.sign_petition(round_, round_tags(request, round_), person.person.id)
+        opened = await service.sign_petition(round_, round_tags(request, round_), person.id)
     except service.WrongPhase as error:
         return await round_page_answer(
             request, person, round_, error=phase_message(error), status_code=409
@@ -229,7 +229,7 @@ async def petition_sign(request: Request, person: CurrentPerson) -> Response:
     return RedirectResponse(f"/rounds/{round_.id}?done={done}", status_code=303)
 
 
-@signed_in(LEAD)
+@signed_in(Role.LEAD)
 async def round_advance(request: Request, person: CurrentPerson) -> Response:
     round_ = await round_of(request)
     form = await request.form()
@@ -243,7 +243,7 @@ async def round_advance(request: Request, person: CurrentPerson) -> Response:
             status_code=409,
         )
     try:
-        await service.advance(round_, key_directory(request), electorate(request))
+        await service.advance(round_, services(request).key_directory, electorate(request))
     except service.WrongPhase as error:
         return await round_page_answer(
             request, person, round_, error=phase_message(error), status_code=409
@@ -251,7 +251,7 @@ async def round_advance(request: Request, person: CurrentPerson) -> Response:
     return RedirectResponse(f"/rounds/{round_.id}?done=advanced", status_code=303)
 
 
-@signed_in(LEAD)
+@signed_in(Role.LEAD)
 async def round_extend(request: Request, person: CurrentPerson) -> Response:
     """A lead gives more time to vote (GET: the form, which is also the confirm step)."""
     round_ = await round_of(request)
@@ -290,7 +290,7 @@ def extend_context(
     return round_words(round_) | {"values": entered, "errors": errors}
 
 
-@signed_in(MEMBER, LEAD, COMMITTEE)
+@signed_in(Role.MEMBER, Role.LEAD, Role.COMMITTEE)
 async def round_count(request: Request, person: CurrentPerson) -> Response:
     """The tellers count: their passphrase opens the ballots (teller mode)."""
     round_ = await round_of(request)
@@ -300,15 +300,17 @@ async def round_count(request: Request, person: CurrentPerson) -> Response:
         return await round_page_answer(
             request, person, round_, error=phase_message(refusal), status_code=409
         )
-    limiter: RateLimiter = request.app.state.rate_limiter
+    limiter = services(request).rate_limiter
     # Wrong tries count per person and round (as a keyed tag, naming nobody to the rate
     # limiter's storage): nobody can use up the tellers' tries.
-    tries = service.person_tag(lookup_key(request), "count", round_.id, person.person.id)
+    tries = service.person_tag(services(request).lookup_key, "count", round_.id, person.id)
     form = await request.form()
     passphrase = forms.text(form, "teller_passphrase", 1000)
     try:
         await limiter.check(TELLERS, tries)
-        await service.close(round_, key_directory(request), electorate(request), passphrase)
+        await service.close(
+            round_, services(request).key_directory, electorate(request), passphrase
+        )
     except RateLimited as error:
         message = wait_message(error.retry_after_seconds)
     except service.WrongTellerPassphrase:

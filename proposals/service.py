@@ -87,6 +87,15 @@ class Electorate:
     holders: Callable[[str], Awaitable[Sequence[uuid.UUID]]]
 
 
+@dataclass(frozen=True)
+class ProposalServices:
+    """What proposals' routes and jobs are given (chorus.app builds it from governance)."""
+
+    electorate: Electorate
+    petition_signatures: Callable[[], Awaitable[int]]  # co-signatures a petition needs
+    results_threshold: Callable[[], Awaitable[int]]  # ballots before counts are shown
+
+
 # -- Errors -------------------------------------------------------------------------------
 
 

@@ -21,11 +21,10 @@ from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 from tortoise.transactions import in_transaction
 
-from chorus.app import create_app
-from chorus.database import migrate
+from chorus.app import create_app, migrate
 from chorus.keys import init_key_directory
 from chorus.settings import Settings
-from governance.invitees import NAMES
+from governance.identity.invitees import NAMES
 from tests.common.postgres import scratch_database
 
 BASE_URL = "https://chorus.test"

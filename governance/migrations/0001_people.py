@@ -1,7 +1,8 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 import functools
-from governance.models import InviteState, Role, SuspensionReview
+from chorus.roles import Role
+from governance.identity.models import InviteState, SuspensionReview
 from json import dumps, loads
 from tortoise.fields.base import OnDelete
 from uuid import uuid4

@@ -1,6 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from governance.models import Role
+from chorus.roles import Role
 from tortoise import fields
 
 

@@ -52,9 +52,10 @@ from playwright.async_api import (
 from playwright.async_api import Request as BrowserRequest
 from starlette.routing import BaseRoute, Mount, Route
 
-from chorus.app import all_routes
-from chorus.sessions import COOKIE as SESSION_COOKIE
+from chorus.app import DOMAINS
+from chorus.assembly import all_routes
 from governance.demo import DEMO_PASSPHRASE, DEMO_PEOPLE
+from governance.identity.cookies import COOKIE as SESSION_COOKIE
 from tests.browser.chromium import chromium_path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -118,7 +119,7 @@ def discover_pages(routes: Iterable[BaseRoute] | None = None, prefix: str = "") 
     top_level = routes is None
     pages: list[ChorusPage] = []
     form_actions: list[str] = []
-    for route in all_routes() if routes is None else routes:
+    for route in all_routes(DOMAINS) if routes is None else routes:
         if isinstance(route, Mount):
             pages += discover_pages(route.routes, prefix + route.path)
             continue
@@ -397,7 +398,7 @@ def chorus_url(demo_directory: Path, neutral_url: str) -> Iterator[str]:
     workdir = demo_directory
     port = free_port()
     env = chorus_environment(CHORUS_EXIT_URL=neutral_url)
-    command = [sys.executable, "-m", "chorus.cli", "demo", "--host", "127.0.0.1"]
+    command = [sys.executable, "-m", "chorus", "demo", "--host", "127.0.0.1"]
     log_path = workdir / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -428,7 +429,7 @@ def invite_code(chorus_url: str, demo_directory: Path) -> str:
         CHORUS_KEY_DIRECTORY="var/demo/keys",
     )
     done = subprocess.run(
-        [sys.executable, "-m", "chorus.cli", "invite", "--role", "member"],
+        [sys.executable, "-m", "chorus", "invite", "--role", "member"],
         cwd=demo_directory,
         env=env,
         capture_output=True,

@@ -18,7 +18,7 @@ from secrets import token_hex
 import pytest
 from playwright.async_api import Cookie, Locator, Page, Response, expect
 
-from chorus.sessions import COOKIE as SESSION_COOKIE
+from governance.identity.cookies import COOKIE as SESSION_COOKIE
 from tests.browser.conftest import BROWSER_TESTS, INVITE_CODE, Tab, TabMaker
 
 pytestmark = [

@@ -1,7 +1,7 @@
 """Quick exit with JavaScript (SAFE-UI 1): the exit link or Shift pressed three times
 replaces the page with the neutral site; typing capitals never leaves."""
 
-from chorus.sessions import COOKIE as SESSION_COOKIE
+from governance.identity.cookies import COOKIE as SESSION_COOKIE
 from tests.browser.conftest import BROWSER_TESTS, PAGES, ask, origin
 
 pytestmark = BROWSER_TESTS

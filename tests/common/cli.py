@@ -14,7 +14,7 @@ def run_chorus(
     cwd: Path, *args: str, settings: dict[str, str], stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "chorus.cli", *args],
+        [sys.executable, "-m", "chorus", *args],
         cwd=cwd,
         env={**os.environ, "PYTHONPATH": str(ROOT), **settings},
         input=stdin,

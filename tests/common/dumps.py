@@ -8,7 +8,7 @@ from typing import Any
 
 from tortoise.models import Model
 
-from chorus.database import migrate
+from chorus.app import migrate
 from chorus.keys import init_key_directory
 from chorus.logs import configure_logging
 from chorus.settings import Settings

@@ -5,17 +5,19 @@ from __future__ import annotations
 import httpx
 from starlette.applications import Starlette
 
-from governance.accounts import Joined, Secrets, join
+from chorus.roles import Role
+from chorus.services import services
 from governance.charter import Charter
-from governance.invites import create_invite
-from governance.models import Role
+from governance.identity.accounts import Joined, Secrets, join
+from governance.identity.invites import create_invite
+from governance.identity.services import IdentityServices
 from tests.common.forms import csrf_token
 
 PASSPHRASE = "correct horse battery staple"
 
 
 def secrets_of(app: Starlette) -> Secrets:
-    found: Secrets = app.state.account_secrets
+    found: Secrets = services(app).of(IdentityServices).secrets
     return found
 
 
@@ -30,7 +32,7 @@ async def invite_code(app: Starlette, role: Role = Role.MEMBER) -> str:
 async def make_person(
     app: Starlette, pseudonym: str, *roles: Role, passphrase: str = PASSPHRASE
 ) -> Joined:
-    from governance.models import RoleGrant
+    from governance.identity.models import RoleGrant
 
     first, *more = roles or (Role.MEMBER,)
     joined = await join(

@@ -19,7 +19,8 @@ import asyncpg
 import pytest
 from tortoise import connections
 
-from chorus.database import migrate, postgres_url
+from chorus.app import migrate
+from chorus.database import postgres_url
 from chorus.settings import Settings
 
 

@@ -9,8 +9,10 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 
+from chorus.services import services
 from proposals import service
 from proposals.models import Kind, Method, Phase, Proposal, Purpose, Round, Voters
+from proposals.service import ProposalServices
 
 RECEIPT = re.compile(r'<code id="ballot-receipt">([^<]+)</code>')
 
@@ -42,7 +44,7 @@ def spec(
 
 
 def key_directory(app: Starlette) -> Path:
-    directory: Path = app.state.settings.key_directory
+    directory: Path = services(app).settings.key_directory
     return directory
 
 
@@ -53,7 +55,9 @@ def tag_key(app: Starlette, round_: Round) -> bytes | None:
 async def advance_to(app: Starlette, round_: Round, phase: Phase) -> Round:
     order = list(Phase)
     while order.index(round_.phase) < order.index(phase):
-        await service.advance(round_, key_directory(app), app.state.electorate)
+        await service.advance(
+            round_, key_directory(app), services(app).of(ProposalServices).electorate
+        )
     return await Round.get(id=round_.id)
 
 

@@ -5,7 +5,14 @@ import re
 import httpx
 import pytest
 
-from governance.models import Credential, Invite, InviteState, Person, RecoveryCode, SignedOut
+from governance.identity.models import (
+    Credential,
+    Invite,
+    InviteState,
+    Person,
+    RecoveryCode,
+    SignedOut,
+)
 from tests.common.forms import csrf_token
 from tests.common.people import PASSPHRASE, another_client, invite_code, make_person, sign_in
 
@@ -216,7 +223,7 @@ async def test_a_new_passphrase_ends_every_other_session_and_keeps_this_one(app,
 
 
 async def test_a_suspended_person_cannot_recover_and_nothing_changes(app, client):
-    from governance.models import Suspension
+    from governance.identity.models import Suspension
 
     joined = await make_person(app, "Noa")
     await Suspension.create(person=joined.person, reason="Safety.")
@@ -302,7 +309,7 @@ async def test_an_expired_or_revoked_invite_is_explained_and_changes_nothing(
 ):
     from datetime import UTC, datetime, timedelta
 
-    from governance.invites import revoke_invite
+    from governance.identity.invites import revoke_invite
 
     code = await invite_code(app)
     invite = await Invite.get(state=InviteState.OPEN)

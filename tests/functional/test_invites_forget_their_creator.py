@@ -14,12 +14,14 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from governance import invitees, invites
-from governance.accounts import join
+from chorus.roles import Role
+from chorus.services import services
 from governance.charter import Charter, set_charter_value
-from governance.errors import InviteNotAllowed
+from governance.identity import invitees, invites
+from governance.identity.accounts import join
+from governance.identity.errors import InviteNotAllowed
+from governance.identity.models import Invite, InviteCount, InvitesUsed
 from governance.jobs import end_invite_periods
-from governance.models import Invite, InviteCount, InvitesUsed, Role
 from tests.common.all_rows import every_row, forms_of, mentioning, new_rows
 from tests.common.forms import csrf_token
 from tests.common.people import PASSPHRASE, make_person, secrets_of, sign_in
@@ -30,7 +32,7 @@ MEMBERS_INVITE = Charter(who_may_invite="members", invites_per_member=2)
 
 
 def keys_of(app: Starlette) -> Path:
-    found: Path = app.state.settings.key_directory
+    found: Path = services(app).settings.key_directory
     return found
 
 
@@ -69,7 +71,7 @@ async def test_members_are_limited_per_period_and_counts_survive_redemption(app)
     today = invites.today()
     made = [
         await invites.create_invite(
-            mina,
+            mina.id,
             Role.MEMBER,
             MEMBERS_INVITE,
             secrets_of(app).lookup_key,
@@ -86,7 +88,7 @@ async def test_members_are_limited_per_period_and_counts_survive_redemption(app)
     assert await invites.invites_created(mina.id, MEMBERS_INVITE, keys, today) == 2
     with pytest.raises(InviteNotAllowed):
         await invites.create_invite(
-            mina,
+            mina.id,
             Role.MEMBER,
             MEMBERS_INVITE,
             secrets_of(app).lookup_key,
@@ -101,7 +103,7 @@ async def test_members_are_limited_per_period_and_counts_survive_redemption(app)
     # The next period starts from zero, under a new key; the old key is destroyed.
     later = invites.period_ends_on(invites.period_number(today, 30), 30)
     await invites.create_invite(
-        mina,
+        mina.id,
         Role.MEMBER,
         MEMBERS_INVITE,
         secrets_of(app).lookup_key,
@@ -123,11 +125,11 @@ async def test_the_counting_statement_itself_refuses_past_the_limit(app):
     one_left = Charter(who_may_invite="members", invites_per_member=1)
     lookup = secrets_of(app).lookup_key
     await invites.create_invite(
-        mina, Role.MEMBER, one_left, lookup, {Role.MEMBER}, key_directory=keys
+        mina.id, Role.MEMBER, one_left, lookup, {Role.MEMBER}, key_directory=keys
     )
     with pytest.raises(InviteNotAllowed):
         await invites.create_invite(
-            mina, Role.MEMBER, one_left, lookup, {Role.MEMBER}, key_directory=keys
+            mina.id, Role.MEMBER, one_left, lookup, {Role.MEMBER}, key_directory=keys
         )
     assert await Invite.all().count() == 1  # Mina's own joining invite is gone
 
@@ -136,7 +138,7 @@ async def test_leads_are_unlimited_and_leave_no_count(app):
     lena = (await make_person(app, "Lena", Role.LEAD)).person
     for _ in range(4):
         await invites.create_invite(
-            lena,
+            lena.id,
             Role.ALLY,
             MEMBERS_INVITE,
             secrets_of(app).lookup_key,
@@ -191,7 +193,7 @@ async def test_the_job_destroys_past_periods_keys_and_counts(app):
     await set_charter_value("who_may_invite", "members")
     long_ago = invites.today() - timedelta(days=400)
     await invites.create_invite(
-        mina,
+        mina.id,
         Role.MEMBER,
         MEMBERS_INVITE,
         secrets_of(app).lookup_key,

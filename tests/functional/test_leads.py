@@ -10,9 +10,10 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from governance.accounts import join
+from chorus.roles import Role
 from governance.charter import set_charter_value
-from governance.models import Invite, InviteState, Person, Role, Suspension
+from governance.identity.accounts import join
+from governance.identity.models import Invite, InviteState, Person, Suspension
 from governance.suspensions import REASON_MAX
 from tests.common.forms import csrf_token
 from tests.common.people import (

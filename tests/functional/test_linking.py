@@ -51,8 +51,9 @@ from tortoise import connections
 from anonymity import kept
 from chorus.app import create_app
 from chorus.database import postgres_url
-from governance import invitees
-from governance.models import Role
+from chorus.roles import Role
+from chorus.services import services
+from governance.identity import invitees
 from proposals import service
 from proposals.models import Method, Phase, Round
 from tests.common import linking
@@ -335,7 +336,7 @@ async def join(journey: Journey, member: Member) -> None:
     assert response.status_code == 200, response.status_code
     # Joining writes no person row: who joined is known from the key directory alone,
     # which this test, unlike the adversary, may read.
-    keys: Path = journey.app.state.settings.key_directory
+    keys: Path = services(journey.app).settings.key_directory
     (new,) = [
         owner
         for owner in kept.owners(keys, invitees.NAMES)

@@ -120,7 +120,7 @@ def demo_server(tmp_path: Path) -> Iterator[DemoServer]:
     workdir.mkdir()
     stdout, stderr = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
     port = free_port()
-    command = [sys.executable, "-m", "chorus.cli", "demo", "--host", CLIENT_ADDRESS]
+    command = [sys.executable, "-m", "chorus", "demo", "--host", CLIENT_ADDRESS]
     with stdout.open("wb") as out, stderr.open("wb") as err:
         process = subprocess.Popen(
             [*command, "--port", str(port)],

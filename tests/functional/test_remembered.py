@@ -11,8 +11,10 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from chorus.sessions import CookieKeys, SessionMiddleware
-from governance.models import Person, Role
+from chorus.roles import Role
+from chorus.services import services
+from governance.identity.cookies import CookieKeys, SessionMiddleware
+from governance.identity.models import Person
 from proposals.models import Phase, Round
 from tests.common.forms import csrf_token
 from tests.common.people import signed_in_client
@@ -122,7 +124,7 @@ async def test_a_change_made_by_another_process_shows_within_the_memo_lifetime(a
     # As `chorus` on another machine would: straight to the database, not through this app.
     await advance_to(app, round_, Phase.CLOSED)
     await Person.filter(id=joined.person.id).update(session_generation=7)
-    await asyncio.sleep(app.state.settings.memo_seconds + 0.05)
+    await asyncio.sleep(services(app).settings.memo_seconds + 0.05)
 
     assert (await member.get(ballot)).status_code == 303
 
@@ -152,7 +154,7 @@ async def test_rotating_the_keys_signs_everyone_out(app, client):
     # `chorus keys rotate`, then a restart: a new app secret, so a new cookie key.
     sessions = next(layer for layer in layers(app) if isinstance(layer, SessionMiddleware))
     sessions.keys = CookieKeys(seal=bytes(32), sign_out=bytes(32))
-    app.state.memo.clear()
+    services(app).memo.clear()
     assert (await member.get(ballot)).status_code == 303
 
 
@@ -160,11 +162,11 @@ async def test_a_refused_request_does_not_make_the_app_forget(app, client):
     _, ballot, choice = await ballot_of(app, client)
     member, _ = await signed_in_client(app, client, "Mo")
     await member.get(ballot)
-    kept = len(app.state.memo)
+    kept = len(services(app).memo)
     assert kept > 0
     refused = await member.post(ballot, data={"csrf_token": "forged", "choice": choice})
     assert refused.status_code == 403
-    assert len(app.state.memo) == kept
+    assert len(services(app).memo) == kept
 
 
 def layers(app: Starlette) -> Iterator[object]:

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from anonymity.retention import ContentExpired, open_retained, seal_for_retention
-from chorus.app import all_jobs
+from chorus.app import DOMAINS, services_of
+from chorus.assembly import all_jobs
+from chorus.keys import init_key_directory
 from chorus.settings import Settings
 from tests.common.cli import run_chorus
 
@@ -34,8 +36,9 @@ def test_the_command_shreds_expired_periods_and_says_so(tmp_path: Path):
 
 async def test_the_retention_job_is_scheduled(tmp_path: Path):
     keys = tmp_path / "keys"
+    init_key_directory(keys)
     old = seal_for_retention(keys, b"old", datetime(2001, 1, 1, tzinfo=UTC))
-    jobs = {job.name: job for job in all_jobs(Settings(key_directory=keys))}
+    jobs = {job.name: job for job in all_jobs(services_of(Settings(key_directory=keys)), DOMAINS)}
     await jobs["retention"].run()
     with pytest.raises(ContentExpired):
         open_retained(keys, old)

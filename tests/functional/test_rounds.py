@@ -10,10 +10,14 @@ from typing import Any
 import pytest
 from tortoise import connections
 
+from chorus.roles import Role
+from chorus.services import services
 from governance.charter import set_charter_value
-from governance.models import Person, RecoveryCode, Role, RoleGrant, SignedOut
+from governance.identity.models import Person, RecoveryCode, RoleGrant, SignedOut
+from governance.identity.services import IdentityServices
 from proposals import service
 from proposals.models import Contest, Cosignature, Method, Phase, Proposal, Round
+from proposals.service import ProposalServices
 from tests.common.dumps import rows_of
 from tests.common.forms import csrf_token
 from tests.common.people import make_person, sign_in, signed_in_client
@@ -146,14 +150,21 @@ async def test_rounds_move_on_their_dates(app):
     round_ = await service.open_round(spec())
     await add_proposal(app, round_, "Housing")
     later = round_.voting_ends + timedelta(minutes=1)
-    moves = await service.advance_due_rounds(key_directory(app), app.state.electorate, later)
+    moves = await service.advance_due_rounds(
+        key_directory(app), services(app).of(ProposalServices).electorate, later
+    )
     assert moves == 3
     closed = await Round.get(id=round_.id)
     assert closed.phase == Phase.CLOSED
     assert closed.tally is not None and closed.tally["ballots_counted"] == 0
     # Nothing is due before the first date.
     fresh = await service.open_round(spec())
-    assert await service.advance_due_rounds(key_directory(app), app.state.electorate) == 0
+    assert (
+        await service.advance_due_rounds(
+            key_directory(app), services(app).of(ProposalServices).electorate
+        )
+        == 0
+    )
     assert (await Round.get(id=fresh.id)).phase == Phase.PROPOSING
 
 
@@ -483,7 +494,7 @@ async def test_a_petition_that_outlived_its_first_date_takes_no_more_signatures(
     await set_charter_value("petition_cosignatures", 2)
     amina = await make_person(app, "Amina")
     round_ = await service.start_petition(
-        spec(), app.state.settings.key_directory, amina.person.id, 2
+        spec(), services(app).settings.key_directory, amina.person.id, 2
     )
     await Round.filter(id=round_.id).update(proposing_ends=datetime.now(UTC) - timedelta(minutes=1))
     bao, _ = await signed_in_client(app, client, "Bao")
@@ -529,7 +540,7 @@ async def test_once_a_round_closes_its_tags_name_nobody_even_with_every_key(app)
     proposal = await Proposal.get(id=proposal.id)
     assert not service.is_author(proposal, tag_key(app, round_), amina.person.id)
     # The global secrets do not make these tags either.
-    lookup = app.state.account_secrets.lookup_key
+    lookup = services(app).of(IdentityServices).secrets.lookup_key
     assert not service.is_author(proposal, lookup, amina.person.id)
     signatures: list[Any] = await Cosignature.filter(proposal=proposal).values_list(
         "signer_tag", flat=True

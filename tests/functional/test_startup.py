@@ -9,8 +9,8 @@ from asgi_lifespan import LifespanManager
 from tortoise.context import TortoiseContext
 from tortoise.migrations.autodetector import MigrationAutodetector
 
-from chorus.app import create_app
-from chorus.database import DatabaseNotMigrated, migrate, pending_migrations, tortoise_config
+from chorus.app import create_app, migrate, pending_migrations, tortoise_config
+from chorus.database import DatabaseNotMigrated
 from chorus.keys import KeyDirectoryError
 from chorus.settings import Settings
 from tests.common.cli import run_chorus

@@ -23,13 +23,15 @@ from tortoise.models import Model
 from anonymity import models as anonymity_models
 from anonymity.ballots import close_round, open_round, submit
 from anonymity.models import ClearBallot, CountedReceipt, ReceiptHash, SealedBallot
-from chorus.database import migrate, postgres_url, tortoise_config
+from chorus.app import migrate, tortoise_config
+from chorus.database import postgres_url
+from chorus.roles import Role
 from chorus.settings import Settings
 from governance import models as governance_models
-from governance.accounts import Secrets, join
 from governance.charter import Charter
-from governance.invites import create_invite
-from governance.models import Role
+from governance.identity import models as identity_models
+from governance.identity.accounts import Secrets, join
+from governance.identity.invites import create_invite
 from tests.common.dumps import logged_chorus, long_values, read_files, rows_of
 from tests.common.postgres import (
     fresh_wal_segment,
@@ -42,11 +44,11 @@ from tests.common.postgres import (
 MEMBERS = 30
 CONTENT_MODELS: list[type[Model]] = [SealedBallot, ReceiptHash, ClearBallot, CountedReceipt]
 PERSON_MODELS: list[type[Model]] = [
-    governance_models.Person,
-    governance_models.RoleGrant,
-    governance_models.SignedOut,
-    governance_models.RecoveryCode,
-    governance_models.Invite,
+    identity_models.Person,
+    identity_models.RoleGrant,
+    identity_models.SignedOut,
+    identity_models.RecoveryCode,
+    identity_models.Invite,
     governance_models.Notice,
     anonymity_models.Marker,
 ]
@@ -199,8 +201,8 @@ async def test_a_pseudonym_is_never_written_in_the_clear_and_dies_with_its_accou
     directory, and deleting the account shreds it there."""
     from argon2.profiles import CHEAPEST
 
-    from governance.accounts import delete_account, name_lookup, sign_in
-    from governance.invitees import pseudonym_of
+    from governance.identity.accounts import delete_account, name_lookup, sign_in
+    from governance.identity.invitees import pseudonym_of
 
     url, folder = own_database
     folder.mkdir(exist_ok=True)
@@ -236,7 +238,7 @@ async def test_a_pseudonym_is_never_written_in_the_clear_and_dies_with_its_accou
         joined = await join(invite.code, name, "a long passphrase", "a long passphrase", secrets_)
         signed = await sign_in(name.upper(), "a long passphrase", secrets_)
         assert signed.pseudonym == name
-        credential = await governance_models.Credential.get(id=joined.credential.id)
+        credential = await identity_models.Credential.get(id=joined.credential.id)
         written = bytes(credential.passphrase)
 
         async def copies() -> bytes:

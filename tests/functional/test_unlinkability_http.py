@@ -25,6 +25,7 @@ from anonymity.models import ClearBallot, CountedReceipt, ReceiptHash, SealedBal
 from chorus.app import create_app
 from chorus.database import postgres_url
 from governance import models as governance_models
+from governance.identity import models as identity_models
 from proposals import models as proposals_models
 from proposals import service
 from proposals.models import Method, Phase, Round
@@ -44,11 +45,11 @@ MEMBERS = 30
 REVISING = 10
 OPTIONS = ["Housing", "Legal help", "Jobs", "Language classes", "Health care"]
 PERSON_MODELS = [
-    governance_models.Person,
-    governance_models.RoleGrant,
-    governance_models.SignedOut,
-    governance_models.RecoveryCode,
-    governance_models.Invite,
+    identity_models.Person,
+    identity_models.RoleGrant,
+    identity_models.SignedOut,
+    identity_models.RecoveryCode,
+    identity_models.Invite,
     governance_models.Notice,
     anonymity_models.Marker,
 ]

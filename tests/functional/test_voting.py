@@ -18,10 +18,15 @@ import pytest
 from starlette.applications import Starlette
 
 from anonymity.models import ClearBallot, Elector, Marker, ReceiptHash, SealedBallot
+from chorus.roles import Role
+from chorus.services import services
 from governance.charter import set_charter_value
-from governance.models import Notice, Role, RoleGrant
+from governance.identity.models import RoleGrant
+from governance.identity.services import IdentityServices
+from governance.models import Notice
 from proposals import service
 from proposals.models import Kind, Method, Phase, Purpose, Round, Voters
+from proposals.service import ProposalServices
 from tests.common.forms import csrf_token
 from tests.common.people import another_client, make_person, sign_in, signed_in_client
 from tests.common.rounds import (
@@ -329,7 +334,7 @@ async def test_in_teller_mode_only_the_tellers_passphrase_counts_the_votes(app, 
     assert opened.status_code == 303
     round_ = await Round.get(question=fields["question"])
     assert round_.teller_mode
-    keys = app.state.settings.key_directory / "rounds" / str(round_.id)
+    keys = services(app).settings.key_directory / "rounds" / str(round_.id)
     assert not (keys / "private_key").exists() and (keys / "private_key.wrapped").exists()
 
     await add_proposal(app, round_, "Housing")
@@ -338,7 +343,12 @@ async def test_in_teller_mode_only_the_tellers_passphrase_counts_the_votes(app, 
     await vote(lead, round_, {"choice": option.ballot_key})
     # Voting ends: the job moves the round to counting and no further.
     later = round_.voting_ends + timedelta(minutes=1)
-    assert await service.advance_due_rounds(keys.parent.parent, app.state.electorate, later) == 1
+    assert (
+        await service.advance_due_rounds(
+            keys.parent.parent, services(app).of(ProposalServices).electorate, later
+        )
+        == 1
+    )
     round_ = await Round.get(id=round_.id)
     assert round_.phase == Phase.COUNTING
     assert "There are no results yet" in (await lead.get(f"/rounds/{round_.id}/results")).text
@@ -375,7 +385,10 @@ async def test_a_round_without_tellers_cannot_be_counted_early_by_anyone(app, cl
 
 async def test_pages_of_a_round_waiting_for_its_tellers_say_so(app, client):
     round_ = await service.open_round(
-        spec(), app.state.settings.key_directory, TELLERS, app.state.account_secrets.profile
+        spec(),
+        services(app).settings.key_directory,
+        TELLERS,
+        services(app).of(IdentityServices).secrets.profile,
     )
     proposal = await add_proposal(app, round_, "Housing")
     round_ = await advance_to(app, round_, Phase.COUNTING)

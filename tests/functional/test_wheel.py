@@ -103,7 +103,7 @@ def test_the_wheel_holds_code_static_files_templates_and_catalogs(wheel: Path) -
     assert missing == [], f"missing from the wheel: {missing}"
     for package in EXPECTED_PACKAGES:
         assert any(name.startswith(package) for name in names), f"no {package} in the wheel"
-    assert re.search(r"^chorus\s*=\s*chorus\.cli:main$", scripts, re.MULTILINE), scripts
+    assert re.search(r"^chorus\s*=\s*chorus\.app:main$", scripts, re.MULTILINE), scripts
 
 
 # --- The installed wheel, run from elsewhere ---------------------------------------------------

@@ -5,7 +5,8 @@ import re
 import pytest
 from starlette.routing import BaseRoute, Match, Route, Router
 
-from chorus.app import all_routes
+from chorus.app import DOMAINS
+from chorus.assembly import all_routes
 from chorus.routing import IndexedRouter
 
 SAMPLE = {
@@ -35,7 +36,7 @@ def first_match(routes: list[BaseRoute], path: str, method: str) -> tuple[object
     return partial, Match.PARTIAL if partial else Match.NONE
 
 
-ROUTES = all_routes()
+ROUTES = all_routes(DOMAINS)
 PATHS = [sample_path(route) for route in ROUTES if isinstance(route, Route)] + [
     "/",
     "/nowhere",

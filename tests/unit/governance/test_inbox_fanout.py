@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 from tortoise import connections
 
+from chorus.roles import Role
+from governance.identity.models import RoleGrant
 from governance.inbox import send_to_role
-from governance.models import Notice, Role, RoleGrant
+from governance.models import Notice
 from tests.common.people import make_person
 
 pytestmark = pytest.mark.usefixtures("db")

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from chorus.roles import Role
 from governance.charter import Charter
-from governance.invites import (
+from governance.identity.invites import (
     creator_tag,
     invite_status,
     invites_left,
@@ -21,7 +22,7 @@ from governance.invites import (
     period_number,
     roles_one_may_invite,
 )
-from governance.models import Invite, InviteState, Role
+from governance.identity.models import Invite, InviteState
 
 TODAY = date(2025, 6, 1)
 

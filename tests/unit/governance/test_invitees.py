@@ -6,17 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from governance import invitees
+from chorus.roles import Role
+from chorus.services import services
 from governance.charter import Charter
-from governance.invites import create_invite, revoke_invite
-from governance.models import Person, Role, RoleGrant
+from governance.identity import invitees
+from governance.identity.invites import create_invite, revoke_invite
+from governance.identity.models import Person, RoleGrant
 from tests.common.people import PASSPHRASE, secrets_of
 
 pytestmark = pytest.mark.usefixtures("db")
 
 
 def keys_of(app) -> Path:
-    found: Path = app.state.settings.key_directory
+    found: Path = services(app).settings.key_directory
     return found
 
 
@@ -36,7 +38,7 @@ async def test_an_invite_hands_out_a_person_made_ahead_and_the_database_does_not
 
 
 async def test_joining_keeps_the_name_beside_the_keys_and_forgets_the_invite(app):
-    from governance.accounts import join
+    from governance.identity.accounts import join
 
     keys = keys_of(app)
     made = await create_invite(
@@ -74,9 +76,9 @@ async def test_people_made_ahead_are_not_counted_as_role_holders(app):
 
 async def test_nobody_is_handed_out_twice_even_by_a_key_directory_out_of_step(app):
     from anonymity import kept
-    from governance.accounts import join
-    from governance.errors import InviteNotUsable
-    from governance.models import Credential
+    from governance.identity.accounts import join
+    from governance.identity.errors import InviteNotUsable
+    from governance.identity.models import Credential
 
     keys = keys_of(app)
     first = await create_invite(
@@ -97,7 +99,7 @@ async def test_nobody_is_handed_out_twice_even_by_a_key_directory_out_of_step(ap
 
 
 async def test_a_joined_person_is_never_taken_back(app):
-    from governance.accounts import join
+    from governance.identity.accounts import join
 
     keys = keys_of(app)
     made = await create_invite(

@@ -1,7 +1,7 @@
 """Sessions carried by the client: signing in writes nothing, browsing writes nothing.
 
 A session is a *ticket* that the browser keeps in an encrypted, authenticated
-cookie (sealed by chorus.sessions): a random session id, the person, the
+cookie (sealed by governance.identity.cookies): a random session id, the person, the
 generations of their sessions it was issued under, when it ends (idle and
 absolute, both rounded up to 10 minutes) and their personal key. The database
 is only read, to see that the person still exists, which roles they hold, and
@@ -31,7 +31,8 @@ from tortoise.expressions import F
 
 from chorus import memo
 from chorus.database import placeholders
-from governance.models import Credential, Person, Role, SignedOut
+from chorus.roles import Role
+from governance.identity.models import Credential, Person, SignedOut
 
 IDLE = timedelta(minutes=30)
 ABSOLUTE = timedelta(hours=12)

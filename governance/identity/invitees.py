@@ -17,7 +17,7 @@ out wherever people are listed or counted. The layout of the key directory:
     people/<person id>                 the pseudonym of someone who joined
 
 The database has the last word on who joined: credentials carry a unique keyed tag of
-their person (governance.accounts.person_tag), so even a key directory out of step
+their person (governance.identity.accounts.person_tag), so even a key directory out of step
 with the database (restored apart, say) cannot hand one person's account to two.
 """
 
@@ -34,7 +34,8 @@ from uuid import UUID, uuid4
 from tortoise.transactions import in_transaction
 
 from anonymity import kept
-from governance.models import Invite, InviteState, Person, Role, RoleGrant
+from chorus.roles import Role
+from governance.identity.models import Invite, InviteState, Person, RoleGrant
 
 NAMES = "people"
 GIVEN = "invitees-given"

@@ -1,6 +1,6 @@
 """The signed-in person of a request, from the `__Host-session` cookie.
 
-The cookie is the session (governance.sessions): a ticket sealed with a secret
+The cookie is the session (governance.identity.sessions): a ticket sealed with a secret
 box under a key derived from the app secret, so the browser can neither read
 nor alter it, and rotating the app secret ends every session. It carries the
 person's personal key, which the database never holds. Nothing is written
@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import base64
 import copy
+import functools
 import hashlib
 import hmac
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import UUID
@@ -22,20 +24,25 @@ from uuid import UUID
 from nacl.exceptions import CryptoError
 from nacl.secret import SecretBox
 from starlette.datastructures import MutableHeaders
-from starlette.requests import HTTPConnection
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from chorus.auth import PERSON, CurrentPerson, Endpoint, current_person, signed_in
 from chorus.memo import Memo, generation
 from chorus.middleware import cookie
-from governance.models import Person, Role
-from governance.sessions import LiveSession, Ticket, end_session, resume_session
+from chorus.roles import Role
+from governance.identity.models import Person
+from governance.identity.sessions import LiveSession, Ticket, end_session, resume_session
 
 COOKIE = "__Host-session"
 
 
 @dataclass(frozen=True)
-class CurrentPerson:
+class SignedInPerson:
+    """The signed-in person of a request: what the shell's `chorus.auth.CurrentPerson`
+    asks for, and what only this room needs (the session, the credentials)."""
+
     person: Person
     roles: frozenset[Role]
     session_id: bytes
@@ -43,6 +50,10 @@ class CurrentPerson:
     pseudonym: str = field(repr=False)
     expires_at: datetime
     credential_id: UUID
+
+    @property
+    def id(self) -> UUID:
+        return self.person.id
 
     def has(self, *roles: Role | str) -> bool:
         return bool(self.roles & set(roles))
@@ -96,12 +107,28 @@ def clear_session_cookie(response: Response) -> None:
     response.delete_cookie(COOKIE, path="/", secure=True, httponly=True, samesite="strict")
 
 
-def current_person(connection: HTTPConnection) -> CurrentPerson | None:
-    found = connection.scope.get("state", {}).get("person")
-    return found if isinstance(found, CurrentPerson) else None
+def signed_in_person(connection: HTTPConnection) -> SignedInPerson | None:
+    """The signed-in person, with their session: for this room's own routes."""
+    found = current_person(connection)
+    return found if isinstance(found, SignedInPerson) else None
 
 
-async def sign_out(keys: CookieKeys, person: CurrentPerson) -> None:
+SessionEndpoint = Callable[[Request, SignedInPerson], Awaitable[Response]]
+
+
+def with_session(endpoint: SessionEndpoint) -> Endpoint:
+    """`chorus.auth.signed_in()` for this room's routes, which also need the session."""
+
+    @signed_in()
+    @functools.wraps(endpoint)
+    async def guarded(request: Request, person: CurrentPerson) -> Response:
+        assert isinstance(person, SignedInPerson)  # the one kind this middleware makes
+        return await endpoint(request, person)
+
+    return guarded
+
+
+async def sign_out(keys: CookieKeys, person: SignedInPerson) -> None:
     """This browser's session ends: its cookie is refused from now on, even if kept."""
     await end_session(keys.signed_out_hash(person.session_id), person.expires_at)
 
@@ -131,7 +158,7 @@ class SessionMiddleware:
             return
         ticket, known = found
         state = scope.setdefault("state", {})
-        state["person"] = CurrentPerson(
+        state[PERSON] = SignedInPerson(
             # A copy of its own: what one request changes, no other sees.
             person=copy.copy(known.person),
             roles=known.roles,

@@ -12,33 +12,34 @@ from starlette.routing import Route
 
 from anonymity.codes import normalise_code
 from anonymity.wrapping import keyed_hash
-from chorus.auth import signed_in
+from chorus.auth import PERSON
 from chorus.ratelimit import INVITE, RECOVERY, SIGN_IN, RateLimited, RateLimiter
 from chorus.rendering import render
-from chorus.sessions import (
-    CookieKeys,
-    CurrentPerson,
-    clear_session_cookie,
-    current_person,
-    set_session_cookie,
-)
-from chorus.sessions import sign_out as sign_out_this_browser
-from chorus.state import key_directory
+from chorus.services import services
 from chorus.text import text
-from governance import accounts, sessions
-from governance.accounts import Secrets, SignedIn, clean_pseudonym
-from governance.errors import GovernanceError, PseudonymInvalid, WrongCredentials
-from governance.forms import field_errors
+from governance.errors import GovernanceError
+from governance.identity import accounts, sessions
+from governance.identity.accounts import Secrets, SignedIn, clean_pseudonym
+from governance.identity.cookies import (
+    CookieKeys,
+    SignedInPerson,
+    clear_session_cookie,
+    set_session_cookie,
+    signed_in_person,
+    with_session,
+)
+from governance.identity.cookies import sign_out as sign_out_this_browser
+from governance.identity.errors import PseudonymInvalid, WrongCredentials
+from governance.identity.forms import field_errors
+from governance.identity.services import IdentityServices
 
 
 def account_secrets(request: Request) -> Secrets:
-    secrets_: Secrets = request.app.state.account_secrets
-    return secrets_
+    return services(request).of(IdentityServices).secrets
 
 
 def limiter(request: Request) -> RateLimiter:
-    found: RateLimiter = request.app.state.rate_limiter
-    return found
+    return services(request).rate_limiter
 
 
 def pseudonym_key(pseudonym: str) -> str:
@@ -49,8 +50,7 @@ def pseudonym_key(pseudonym: str) -> str:
 
 
 def cookie_keys(request: Request) -> CookieKeys:
-    found: CookieKeys = request.app.state.cookie_keys
-    return found
+    return services(request).of(IdentityServices).cookies
 
 
 def signed_in_response(request: Request, signed: SignedIn, response: Response) -> Response:
@@ -106,7 +106,7 @@ async def join(request: Request) -> Response:
 
 
 async def sign_in(request: Request) -> Response:
-    if current_person(request) is not None and request.method == "GET":
+    if signed_in_person(request) is not None and request.method == "GET":
         return RedirectResponse("/account", status_code=303)
     if request.method == "GET":
         return render(request, "governance/sign_in.html", {"values": {}, "errors": {}})
@@ -132,11 +132,21 @@ async def sign_in(request: Request) -> Response:
 
 
 async def sign_out(request: Request) -> Response:
-    person = current_person(request)
+    person = signed_in_person(request)
     if person is not None:
         await sign_out_this_browser(cookie_keys(request), person)
     response = RedirectResponse("/", status_code=303)
     clear_session_cookie(response)
+    return response
+
+
+async def leave(request: Request) -> Response:
+    """Quick exit: forget this browser's session and data here, then go somewhere neutral."""
+    person = signed_in_person(request)
+    if person is not None:
+        await sign_out_this_browser(cookie_keys(request), person)
+    response = RedirectResponse(services(request).renderer.exit_url, status_code=303)
+    response.headers["clear-site-data"] = '"cache", "cookies", "storage"'
     return response
 
 
@@ -147,16 +157,16 @@ def gone_elsewhere() -> Response:
     return response
 
 
-@signed_in()
-async def sign_out_everywhere(request: Request, person: CurrentPerson) -> Response:
+@with_session
+async def sign_out_everywhere(request: Request, person: SignedInPerson) -> Response:
     credential = await accounts.credential_of(person.credential_id)
     if credential is not None:
         await accounts.end_every_session(credential)
     return gone_elsewhere()
 
 
-@signed_in()
-async def stay_signed_in(request: Request, person: CurrentPerson) -> Response:
+@with_session
+async def stay_signed_in(request: Request, person: SignedInPerson) -> Response:
     # Reaching here already extended the session (SessionMiddleware); go back where they were.
     return RedirectResponse("/account", status_code=303)
 
@@ -196,8 +206,8 @@ async def recover(request: Request) -> Response:
 # The account ---------------------------------------------------------------
 
 
-@signed_in()
-async def account(request: Request, person: CurrentPerson) -> Response:
+@with_session
+async def account(request: Request, person: SignedInPerson) -> Response:
     remaining = await accounts.remaining_recovery_codes(person.credential_id)
     return render(
         request,
@@ -211,8 +221,8 @@ async def account(request: Request, person: CurrentPerson) -> Response:
     )
 
 
-@signed_in()
-async def change_passphrase(request: Request, person: CurrentPerson) -> Response:
+@with_session
+async def change_passphrase(request: Request, person: SignedInPerson) -> Response:
     if request.method == "GET":
         return render(request, "governance/passphrase.html", {"errors": {}})
     form = await request.form()
@@ -239,8 +249,8 @@ async def change_passphrase(request: Request, person: CurrentPerson) -> Response
     return signed_in_response(request, signed, RedirectResponse("/account?changed=1", 303))
 
 
-@signed_in()
-async def recovery_codes(request: Request, person: CurrentPerson) -> Response:
+@with_session
+async def recovery_codes(request: Request, person: SignedInPerson) -> Response:
     if request.method == "GET":
         return render(request, "governance/new_codes.html")
     codes = await accounts.replace_recovery_codes(
@@ -249,8 +259,8 @@ async def recovery_codes(request: Request, person: CurrentPerson) -> Response:
     return render(request, "governance/recovery_codes.html", {"codes": codes, "joined": False})
 
 
-@signed_in()
-async def delete_account(request: Request, person: CurrentPerson) -> Response:
+@with_session
+async def delete_account(request: Request, person: SignedInPerson) -> Response:
     if request.method == "GET":
         return render(request, "governance/delete.html", {"errors": {}})
     form = await request.form()
@@ -262,7 +272,7 @@ async def delete_account(request: Request, person: CurrentPerson) -> Response:
             person.person,
             credential,
             text(form, "current", 1000),
-            key_directory(request),
+            services(request).key_directory,
         )
     except WrongCredentials as error:
         return render(
@@ -271,7 +281,7 @@ async def delete_account(request: Request, person: CurrentPerson) -> Response:
             {"errors": field_errors(error, credentials_field="current")},
             status_code=400,
         )
-    request.scope["state"].pop("person", None)  # the page after is that of a visitor
+    request.scope["state"].pop(PERSON, None)  # the page after is that of a visitor
     response = render(request, "governance/deleted.html")
     clear_session_cookie(response)
     return response
@@ -281,11 +291,22 @@ routes = [
     Route("/join", join, methods=["GET", "POST"], name="join"),
     Route("/sign-in", sign_in, methods=["GET", "POST"], name="sign_in"),
     Route("/sign-out", sign_out, methods=["POST"], name="sign_out"),
-    Route("/sign-out-everywhere", sign_out_everywhere, methods=["POST"]),
-    Route("/stay-signed-in", stay_signed_in, methods=["POST"]),
+    Route(
+        "/sign-out-everywhere",
+        sign_out_everywhere,
+        methods=["POST"],
+        name="sign_out_everywhere",
+    ),
+    Route("/stay-signed-in", stay_signed_in, methods=["POST"], name="stay_signed_in"),
+    Route("/exit", leave, name="exit"),
     Route("/recover", recover, methods=["GET", "POST"], name="recover"),
     Route("/account", account, name="account"),
-    Route("/account/passphrase", change_passphrase, methods=["GET", "POST"]),
-    Route("/account/recovery-codes", recovery_codes, methods=["GET", "POST"]),
-    Route("/account/delete", delete_account, methods=["GET", "POST"]),
+    Route("/account/passphrase", change_passphrase, methods=["GET", "POST"], name="passphrase"),
+    Route(
+        "/account/recovery-codes",
+        recovery_codes,
+        methods=["GET", "POST"],
+        name="recovery_codes",
+    ),
+    Route("/account/delete", delete_account, methods=["GET", "POST"], name="delete_account"),
 ]

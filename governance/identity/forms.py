@@ -9,7 +9,7 @@ from __future__ import annotations
 from chorus.i18n import _
 from chorus.ratelimit import RateLimited, wait_message
 from chorus.text import FieldErrors
-from governance.errors import (
+from governance.identity.errors import (
     AccountSuspended,
     InviteNotAllowed,
     InviteNotUsable,

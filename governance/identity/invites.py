@@ -23,10 +23,12 @@ from anonymity.codes import new_code
 from anonymity.files import key_made_once, shred_file
 from anonymity.wrapping import keyed_hash
 from chorus.database import placeholders
-from governance import invitees
+from chorus.roles import Role
 from governance.charter import Charter
-from governance.errors import GovernanceError, InviteNotAllowed, InviteNotUsable
-from governance.models import Invite, InviteCount, InviteState, InvitesUsed, Person, Role
+from governance.errors import GovernanceError
+from governance.identity import invitees
+from governance.identity.errors import InviteNotAllowed, InviteNotUsable
+from governance.identity.models import Invite, InviteCount, InviteState, InvitesUsed
 
 PERIODS = "invite_periods"
 EPOCH = date(1970, 1, 1)
@@ -177,7 +179,7 @@ async def destroy_past_periods(
 
 
 async def create_invite(
-    creator: Person | None,
+    creator: UUID | None,
     role: Role,
     charter: Charter,
     lookup_key: bytes,
@@ -186,9 +188,9 @@ async def create_invite(
     *,
     key_directory: Path,
 ) -> NewInvite:
-    """Create an invite; `creator` None is the command line (a steward at the console).
+    """Create an invite; `creator` (an id) None is the command line (a steward at the console).
 
-    The invite hands out a person made ahead of need (governance.invitees); a member's
+    The invite hands out a person made ahead of need (governance.identity.invitees); a member's
     invite is counted under the period key."""
     roles = creator_roles or set()
     counted = creator is not None and not unlimited(roles)
@@ -212,7 +214,7 @@ async def create_invite(
             number = period_number(day, charter.invite_period_days)
             key = period_key(key_directory, number, create=True)
             assert key is not None
-            tag = creator_tag(key, creator.id)
+            tag = creator_tag(key, creator)
             if not await _count_one_more(tag, number, charter.invites_per_member):
                 raise InviteNotAllowed
         await invite.save()

@@ -6,7 +6,7 @@ explicit acts a person does for themselves (joining, a new passphrase, recovery,
 new recovery codes, signing out everywhere) write no row that a copy of the
 database can trace to them, and cannot be lined up with what they do next
 (DESIGN.md, anonymity point 2). The pseudonym lives in the key directory only
-(governance.invitees).
+(governance.identity.invitees).
 
 Stretching a passphrase is slow on purpose (argon2id), so it runs in a thread,
 off the event loop, and before any transaction opens.
@@ -40,8 +40,8 @@ from anonymity.wrapping import (
     wrap,
 )
 from chorus.database import forget_deleted_rows
-from governance import invitees
-from governance.errors import (
+from governance.identity import invitees
+from governance.identity.errors import (
     AccountSuspended,
     InviteNotUsable,
     PassphrasesDiffer,
@@ -50,8 +50,8 @@ from governance.errors import (
     PseudonymTaken,
     WrongCredentials,
 )
-from governance.invites import check_invite, claim_invite
-from governance.models import Credential, Person, RecoveryCode, Suspension
+from governance.identity.invites import check_invite, claim_invite
+from governance.identity.models import Credential, Person, RecoveryCode, Suspension
 
 PSEUDONYM_MIN = 2
 PSEUDONYM_MAX = 40

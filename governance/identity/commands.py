@@ -1,0 +1,53 @@
+"""`chorus invite` and `chorus create-steward`: invite codes printed for whoever runs them."""
+
+from __future__ import annotations
+
+import argparse
+
+from chorus.domain import Command
+from chorus.roles import Role
+from chorus.services import Services
+from governance.charter import current_charter
+from governance.identity.invites import create_invite, last_valid_day
+
+
+async def print_invite(services: Services, role: Role) -> int:
+    created = await create_invite(
+        None,
+        role,
+        await current_charter(),
+        services.lookup_key,
+        key_directory=services.key_directory,
+    )
+    expires = last_valid_day(created.invite).isoformat()
+    print(f"Invite code for the role {role.value!r} (single use, valid until {expires}):")
+    print(f"  {created.code}")
+    print("Give it to the person in a safe way; they join at /join. It is shown only now.")
+    return 0
+
+
+async def invite(services: Services, args: argparse.Namespace) -> int:
+    return await print_invite(services, Role(args.role))
+
+
+async def create_steward(services: Services, args: argparse.Namespace) -> int:
+    return await print_invite(services, Role.STEWARD)
+
+
+def _role_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--role", required=True, choices=[role.value for role in Role])
+
+
+def _no_arguments(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+commands = [
+    Command(
+        "create-steward",
+        "print an invite code for the first steward of a new network",
+        _no_arguments,
+        create_steward,
+    ),
+    Command("invite", "print an invite code for a role", _role_argument, invite),
+]
