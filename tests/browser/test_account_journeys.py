@@ -19,7 +19,9 @@ import pytest
 from playwright.async_api import Cookie, Locator, Page, Response, expect
 
 from chorus.sessions import COOKIE as SESSION_COOKIE
-from tests.browser.conftest import BROWSER_TESTS, INVITE_CODE, Tab, TabMaker
+from tests.browser.fixtures.browser import BROWSER_TESTS
+from tests.browser.fixtures.people import INVITE_CODE
+from tests.browser.fixtures.tabs import Tab, TabMaker
 
 pytestmark = [
     *BROWSER_TESTS,

@@ -13,7 +13,8 @@ from secrets import token_hex
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import BROWSER_TESTS, Tab, TabMaker
+from tests.browser.fixtures.browser import BROWSER_TESTS
+from tests.browser.fixtures.tabs import Tab, TabMaker
 
 pytestmark = [
     *BROWSER_TESTS,
