@@ -4,7 +4,8 @@ nothing is asked of another site: no fonts, scripts, images or beacons (SAFE-UI 
 
 from playwright.async_api import expect
 
-from tests.browser.conftest import BROWSER_TESTS, describe_violations
+from tests.browser.fixtures.axe import describe_violations
+from tests.browser.fixtures.browser import BROWSER_TESTS
 
 pytestmark = BROWSER_TESTS
 

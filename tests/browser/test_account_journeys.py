@@ -19,7 +19,9 @@ import pytest
 from playwright.async_api import Cookie, Locator, Page, Response, expect
 
 from governance.identity.cookies import COOKIE as SESSION_COOKIE
-from tests.browser.conftest import BROWSER_TESTS, INVITE_CODE, Tab, TabMaker
+from tests.browser.fixtures.browser import BROWSER_TESTS
+from tests.browser.fixtures.people import INVITE_CODE
+from tests.browser.fixtures.tabs import Tab, TabMaker, open_home
 
 pytestmark = [
     *BROWSER_TESTS,
@@ -51,10 +53,7 @@ def new_pseudonym() -> str:
 
 async def open_chorus(fresh_tab: TabMaker, javascript: bool) -> Tab:
     """A tab of its own (no cookie yet) on the home page, with scripts on or off."""
-    tab = await fresh_tab(javascript=javascript)
-    await tab.page.goto("/")
-    scripts = await tab.page.evaluate("typeof window.htmx")
-    assert scripts == ("object" if javascript else "undefined")
+    tab = await open_home(fresh_tab, javascript)
     assert await session_cookie(tab.page) is None
     return tab
 

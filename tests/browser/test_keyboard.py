@@ -3,7 +3,7 @@ the exit link."""
 
 from playwright.async_api import expect
 
-from tests.browser.conftest import BROWSER_TESTS
+from tests.browser.fixtures.browser import BROWSER_TESTS
 
 pytestmark = BROWSER_TESTS
 

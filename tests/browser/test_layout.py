@@ -1,6 +1,6 @@
 """Every page works 320 CSS pixels wide without scrolling sideways (SAFE-UI 17)."""
 
-from tests.browser.conftest import BROWSER_TESTS
+from tests.browser.fixtures.browser import BROWSER_TESTS
 
 pytestmark = BROWSER_TESTS
 

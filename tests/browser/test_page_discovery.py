@@ -1,6 +1,7 @@
 """The browser tests cover every page: found from the app's routes, each one opened."""
 
-from tests.browser.conftest import BROWSER_TESTS, LANGUAGES, PAGES
+from tests.browser.fixtures.browser import BROWSER_TESTS
+from tests.browser.fixtures.pages import LANGUAGES, PAGES
 
 pytestmark = BROWSER_TESTS
 
@@ -16,7 +17,7 @@ def test_every_page_can_be_opened(visits):
     unopened = [page.path for page in PAGES if page.name not in visits]
     assert unopened == [], (
         "no visitor and no demo person could open these (for an address with a parameter: "
-        "no page links to one); list them in NOT_PAGES (tests/browser/conftest.py) with "
+        "no page links to one); list them in NOT_PAGES (tests/browser/fixtures/pages.py) with "
         "the reason, or give the demo what they need"
     )
 

@@ -2,7 +2,10 @@
 replaces the page with the neutral site; typing capitals never leaves."""
 
 from governance.identity.cookies import COOKIE as SESSION_COOKIE
-from tests.browser.conftest import BROWSER_TESTS, PAGES, ask, origin
+from tests.browser.fixtures.browser import BROWSER_TESTS
+from tests.browser.fixtures.pages import PAGES
+from tests.browser.fixtures.servers import ask
+from tests.browser.fixtures.tabs import origin
 
 pytestmark = BROWSER_TESTS
 

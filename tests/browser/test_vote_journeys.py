@@ -13,7 +13,8 @@ from secrets import token_hex
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import BROWSER_TESTS, Tab, TabMaker
+from tests.browser.fixtures.browser import BROWSER_TESTS
+from tests.browser.fixtures.tabs import Tab, open_home
 
 pytestmark = [
     *BROWSER_TESTS,
@@ -24,15 +25,6 @@ TAKING_PROPOSALS = "Which service should we review first?"
 COSIGNING = "What should the network campaign on this year?"
 VOTING = "Which language classes should we fund?"
 CLOSED = "What should we work on first?"
-
-
-async def open_as(fresh_tab: TabMaker, person: str, javascript: bool) -> Tab:
-    tab = await fresh_tab(javascript=javascript, person=person)
-    await tab.page.goto("/")
-    assert await tab.page.evaluate("typeof window.htmx") == (
-        "object" if javascript else "undefined"
-    )
-    return tab
 
 
 async def click_link(page: Page, name: str) -> None:
@@ -64,7 +56,7 @@ def assert_quiet(tab: Tab) -> None:
 
 
 async def test_propose(fresh_tab, javascript):
-    tab = await open_as(fresh_tab, "Bao", javascript)
+    tab = await open_home(fresh_tab, javascript, person="Bao")
     page = tab.page
     await open_round(page, TAKING_PROPOSALS)
     await click_link(page, "Send a proposal")
@@ -87,7 +79,7 @@ async def test_propose(fresh_tab, javascript):
 
 
 async def test_cosign_and_take_it_back(fresh_tab, javascript):
-    tab = await open_as(fresh_tab, "Amina", javascript)
+    tab = await open_home(fresh_tab, javascript, person="Amina")
     page = tab.page
     await open_round(page, COSIGNING)
     await click_link(page, "Wages paid on time")
@@ -100,7 +92,7 @@ async def test_cosign_and_take_it_back(fresh_tab, javascript):
 
 
 async def test_vote_then_change_the_vote(fresh_tab, javascript):
-    tab = await open_as(fresh_tab, "Carmen" if javascript else "Esi", javascript)
+    tab = await open_home(fresh_tab, javascript, person="Carmen" if javascript else "Esi")
     page = tab.page
     await open_round(page, VOTING)
     link = page.get_by_role("link", name="Go to the ballot").or_(
@@ -145,7 +137,7 @@ async def test_vote_then_change_the_vote(fresh_tab, javascript):
 
 
 async def test_read_the_results(fresh_tab, javascript):
-    tab = await open_as(fresh_tab, "Amina", javascript)
+    tab = await open_home(fresh_tab, javascript, person="Amina")
     page = tab.page
     await open_round(page, CLOSED)
     await click_link(page, "See the results")

@@ -6,7 +6,8 @@ from urllib.parse import urlsplit
 
 from playwright.async_api import expect
 
-from tests.browser.conftest import BROWSER_TESTS, LANGUAGE_COOKIE
+from tests.browser.fixtures.browser import BROWSER_TESTS
+from tests.browser.fixtures.tabs import LANGUAGE_COOKIE
 
 pytestmark = BROWSER_TESTS
 
