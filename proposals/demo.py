@@ -13,6 +13,7 @@ from pathlib import Path
 
 from argon2 import Parameters
 
+from chorus.roles import Role
 from proposals import service
 from proposals.forms import Ballot, encode_ballot
 from proposals.models import Kind, Method, Phase, Purpose, Round, Voters
@@ -40,7 +41,7 @@ def _spec(
     return service.RoundSpec(
         question=question,
         purpose=purpose,
-        elects="committee" if purpose == Purpose.ELECTION else "",
+        elects=Role.COMMITTEE if purpose == Purpose.ELECTION else "",
         method=method,
         dots_per_ballot=5 if method == Method.DOTS else 0,
         voters=voters,

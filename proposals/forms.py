@@ -207,7 +207,7 @@ ROUND_FIELDS = (
 class RoundInput:
     question: str
     purpose: Purpose | None
-    elects: str  # "lead" or "committee" for an election, else ""
+    elects: str  # the role an election fills (Role.LEAD or Role.COMMITTEE), else ""
     method: Method | None
     dots_per_ballot: int  # 0 unless the method is dots
     voters: Voters | None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chorus.i18n import N_
+from chorus.roles import ROLE_NAMES, Role
 from proposals.models import Method, Phase, Purpose, Voters
 
 PURPOSE_NAMES = {
@@ -43,8 +44,5 @@ GRADE_NAMES = (
 )
 GRADE_COUNT = len(GRADE_NAMES)
 
-# Roles an election can fill, by governance's names for them.
-ELECTABLE = {
-    "lead": N_("Lead"),
-    "committee": N_("Complaints committee"),
-}
+# Roles an election can fill, named as everywhere else.
+ELECTABLE = {role: ROLE_NAMES[role] for role in (Role.LEAD, Role.COMMITTEE)}

@@ -90,7 +90,7 @@ def round_words(round_: Round) -> dict[str, Any]:
         "purpose_name": _(PURPOSE_NAMES[round_.purpose]),
         "method_name": _(METHOD_NAMES[round_.method]),
         "voters_name": _(VOTERS_NAMES[round_.voters]),
-        "elects_name": _(ELECTABLE[round_.elects]) if round_.elects in ELECTABLE else "",
+        "elects_name": _(ELECTABLE[Role(round_.elects)]) if round_.elects in ELECTABLE else "",
         "dates": {
             "proposing": shown_day(round_.proposing_ends),
             "cosigning": shown_day(round_.cosigning_ends),

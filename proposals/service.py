@@ -35,6 +35,7 @@ from tortoise.transactions import in_transaction
 from anonymity import ballots, keystore
 from anonymity import electorate as electorates
 from anonymity.keystore import RoundKeysMissing, TellerPassphraseNeeded
+from chorus.roles import Role
 from proposals import tally
 from proposals.forms import decode_ballot
 from proposals.models import (
@@ -55,8 +56,8 @@ from proposals.results import aggregates
 logger = logging.getLogger("chorus.proposals")
 
 # The roles, as governance names them, whose holders vote or advise.
-VOTER_ROLE = "member"
-ADVISORY_ROLE = "ally"
+VOTER_ROLE = Role.MEMBER
+ADVISORY_ROLE = Role.ALLY
 
 NEXT_PHASE = {
     Phase.PROPOSING: Phase.COSIGNING,
