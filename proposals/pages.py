@@ -13,6 +13,7 @@ from starlette.requests import Request
 
 from chorus.i18n import N_, _, current_language
 from chorus.memo import memo_of
+from chorus.roles import Role
 from chorus.services import services
 from chorus.vocabulary import FORMS_OF_TRAFFICKING, OPPRESSION_CATEGORIES, choices
 from proposals import service
