@@ -10,7 +10,7 @@ sets (the first half of their ranking), grades (best to their first choice,
 one less each place after, the unranked left ungraded) and dots (5, spread
 over their first choices) feed the other methods.
 
-Each method of `proposals/tally.py` is timed on the whole list of ballots,
+Each voting method of `proposals/methods/` is timed on the whole list of ballots,
 as `close()` hands it over, the median of a few runs (making the ballots is
 not timed). The bare baseline measured in the same run is the least any count
 does: `Counter` over the rankings, grouping identical ones. For information,
@@ -37,8 +37,11 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from proposals import tally
-from proposals.names import GRADE_COUNT
+from proposals.methods.approval import tally_approval
+from proposals.methods.dots import tally_dots
+from proposals.methods.instant_runoff import tally_instant_runoff
+from proposals.methods.majority_judgment import GRADE_COUNT, tally_majority_judgment
+from proposals.methods.schulze import tally_schulze
 
 TARGET_BALLOTS, TARGET_SECONDS = 100_000, 2.0
 GOAL_BALLOTS, GOAL_SECONDS = 1_000_000, 5.0
@@ -125,13 +128,13 @@ class Ballots:
 Count = Callable[[Ballots], object]
 
 METHODS: dict[str, Count] = {
-    "approval": lambda b: tally.tally_approval(b.approval, OPTIONS, TIE_BREAK_SEED),
-    "Schulze": lambda b: tally.tally_schulze(b.ranked, OPTIONS, TIE_BREAK_SEED),
-    "instant-runoff": lambda b: tally.tally_instant_runoff(b.ranked, OPTIONS, TIE_BREAK_SEED),
-    "majority judgment": lambda b: tally.tally_majority_judgment(
+    "approval": lambda b: tally_approval(b.approval, OPTIONS, TIE_BREAK_SEED),
+    "Schulze": lambda b: tally_schulze(b.ranked, OPTIONS, TIE_BREAK_SEED),
+    "instant-runoff": lambda b: tally_instant_runoff(b.ranked, OPTIONS, TIE_BREAK_SEED),
+    "majority judgment": lambda b: tally_majority_judgment(
         b.grades, OPTIONS, GRADE_COUNT, TIE_BREAK_SEED
     ),
-    "dots": lambda b: tally.tally_dots(b.dots, OPTIONS, DOTS_PER_BALLOT, TIE_BREAK_SEED),
+    "dots": lambda b: tally_dots(b.dots, OPTIONS, DOTS_PER_BALLOT, TIE_BREAK_SEED),
 }
 BARE = "bare: Counter of identical rankings"
 RANKED = ("Schulze", "instant-runoff")

@@ -17,10 +17,8 @@ from chorus.rendering import render, render_kept, render_remembered
 from chorus.roles import Role
 from chorus.services import services
 from proposals import forms, service
+from proposals.methods import method_of
 from proposals.models import Phase, Round
-from proposals.names import (
-    GRADE_NAMES,
-)
 from proposals.pages import (
     phase_message,
     remembered_round,
@@ -37,17 +35,17 @@ async def ballot_context(
     options = await service.ballot_options(round_)
     if has_voted is None:
         has_voted = await voted(request, person, round_)
+    method = method_of(round_)
     context = round_words(round_) | {
         "options": options,
         "labels": {p.ballot_key: p.title for p in options},
-        # Each label once, not once per option (a ballot of 10 options has 100 of them).
-        "ranks": [(rank, _("Rank %(rank)s", rank=rank)) for rank in range(1, len(options) + 1)],
-        "grades": [(index, _(name)) for index, name in enumerate(GRADE_NAMES)],
+        "ballot_template": method.ballot_template,
         "advisory": service.is_advisory(round_, person.roles) is True,
         "has_voted": has_voted,
         "values": {},
         "errors": {},
     }
+    context |= method.ballot_context(len(options))
     if has_voted and not round_.allows_revision:
         context["error"] = _("You have voted in this round. This round does not allow changes.")
     return context

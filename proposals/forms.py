@@ -8,21 +8,16 @@ checkboxes or radios: to its first input).
 
 Ballot fields (the ballot page and its review page follow these exactly)
 --------------------------------------------------------------------------
-Options are the ballot's option ids ("1", "2", ...).
-
-- approval: checkboxes named `choice`, value = option id.
-- schulze and instant_runoff: one select per option named `rank-<id>`, value
-  "" (not ranked) or "1" .. "<number of options>". Gaps are allowed (only the
-  order counts); the same rank twice is an error.
-- majority_judgment: radios named `grade-<id>`, values "0" (Reject) to
-  GRADE_COUNT - 1 (Excellent), lowest first; none checked = not graded.
-- dots: number inputs named `dots-<id>`, "" = 0.
+Options are the ballot's option ids ("1", "2", ...). Each voting method reads its own
+fields (`proposals/methods/<method>.py` says which): checkboxes `choice` (approval),
+selects `rank-<id>` (Schulze, instant-runoff), radios `grade-<id>` (majority judgment),
+number inputs `dots-<id>` (dots).
 
 The review-and-confirm page carries the entered values on as hidden inputs with
 the same names (`BallotInput.entered`: field name -> values), so the confirm
 POST is read by the same `read_ballot`. Errors about the ballot as a whole are
 on the id `ballot` (give it to the first input of the ballot); others are on
-`rank-<id>`, `grade-<id>` (first radio of the group) or `dots-<id>`.
+the field of one option (for radios: the group's fieldset).
 
 A ballot with nothing chosen is valid: it is a blank ballot (an abstention), and
 `BallotInput.empty` says so, for the review page to tell the voter.
@@ -30,7 +25,6 @@ A ballot with nothing chosen is valid: it is a blank ballot (an abstention), and
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from collections.abc import Mapping, Sequence
@@ -41,26 +35,14 @@ from typing import TypeVar
 
 from starlette.datastructures import FormData
 
-from chorus.i18n import N_, _, gettext
+from chorus.i18n import N_, _
 from chorus.text import FieldErrors, text
 from chorus.vocabulary import FORMS_OF_TRAFFICKING, OPPRESSION_CATEGORIES
+from proposals.methods import Params, method_of
+from proposals.methods.approval import ApprovalBallot
+from proposals.methods.ranked import RankedBallot
 from proposals.models import Method, Purpose, Voters
-from proposals.names import ELECTABLE, GRADE_COUNT, GRADE_NAMES
-from proposals.tally import (
-    ApprovalBallot,
-    GradeOutOfRange,
-    InvalidBallot,
-    MalformedBallot,
-    NegativeDots,
-    RankedBallot,
-    RepeatedOption,
-    TooManyDots,
-    UnknownOption,
-    validate_approval,
-    validate_dots,
-    validate_grades,
-    validate_ranking,
-)
+from proposals.names import ELECTABLE
 
 __all__ = [
     "Ballot",
@@ -84,8 +66,6 @@ __all__ = [
 _KEEP = 20_000
 # How far ahead a round's dates may go.
 _FURTHEST = timedelta(days=731)
-# Characters of one ballot field kept: an option id or a small number.
-_KEEP_BALLOT = 20
 # Invisible control characters (not tab or newline) are dropped: they only hide or break text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _INTEGER = re.compile(r"[+-]?\d{1,9}")
@@ -432,14 +412,6 @@ def read_reason(
 Ballot = ApprovalBallot | RankedBallot | Mapping[str, int]
 """What the tally of each method counts: approvals, a ranking, grades or dots."""
 
-_RANKED = (Method.SCHULZE, Method.INSTANT_RUNOFF)
-_PREFIX = {
-    Method.SCHULZE: "rank-",
-    Method.INSTANT_RUNOFF: "rank-",
-    Method.MAJORITY_JUDGMENT: "grade-",
-    Method.DOTS: "dots-",
-}
-
 
 @dataclass(frozen=True)
 class BallotInput:
@@ -459,191 +431,25 @@ class BallotInput:
         return encode_ballot(self.method, self.ballot)
 
 
-def _unreadable() -> FieldErrors:
-    return {"ballot": _("This ballot could not be read. Reload the page and try again.")}
-
-
-def _ballot_errors(error: InvalidBallot) -> FieldErrors:
-    """The field a tally's named error belongs to, with how to fix it."""
-    if isinstance(error, UnknownOption | RepeatedOption):
-        return {
-            "ballot": _(
-                "This ballot has a choice that is not on it. Reload the page and try again."
-            )
-        }
-    if isinstance(error, GradeOutOfRange):
-        return {
-            f"grade-{error.option}": _(
-                "Choose one of the grades, from %(lowest)s to %(highest)s.",
-                lowest=gettext(GRADE_NAMES[0]),
-                highest=gettext(GRADE_NAMES[-1]),
-            )
-        }
-    if isinstance(error, NegativeDots):
-        return {f"dots-{error.option}": _("Dots cannot be below 0. Enter 0 or more.")}
-    if isinstance(error, TooManyDots):
-        return {
-            "ballot": _(
-                "You used %(used)s dots. You have %(allowed)s. Take some away.",
-                used=error.given,
-                allowed=error.allowed,
-            )
-        }
-    return _unreadable()
-
-
-def _fields(form: FormData, prefix: str, options: Sequence[str]) -> dict[str, str] | None:
-    """Option id -> the one value of its field (known options first, then strays).
-
-    None when a field was sent twice or is a file: a page that was tampered with.
-    """
-    keys = [prefix + option for option in options]
-    keys += [key for key in form if key.startswith(prefix) and key not in keys]
-    found: dict[str, str] = {}
-    for key in keys:
-        values = form.getlist(key)
-        if len(values) > 1 or not all(isinstance(value, str) for value in values):
-            return None
-        if values:
-            found[key.removeprefix(prefix)] = str(values[0])
-    return found
-
-
 def read_ballot(
     form: FormData, method: Method, options: Sequence[str], *, dots_per_ballot: int
 ) -> tuple[BallotInput, FieldErrors]:
     """The ballot on the form, checked by the same rules as the tally (see the module doc)."""
-    listed = list(options)
-    known = frozenset(listed)
-    errors: FieldErrors = {}
-    candidate: object
-    if method == Method.APPROVAL:
-        values = form.getlist("choice")
-        entered = {"choice": [value[:_KEEP_BALLOT] for value in values if isinstance(value, str)]}
-        if not all(isinstance(value, str) for value in values):
-            return BallotInput(method, None, entered), _unreadable()
-        candidate = frozenset(str(value) for value in values)
-    else:
-        prefix = _PREFIX[method]
-        found = _fields(form, prefix, listed)
-        if found is None:
-            return BallotInput(method, None, {}), _unreadable()
-        entered = {
-            prefix + option: [value[:_KEEP_BALLOT]]
-            for option, value in found.items()
-            if option in known
-        }
-        if method in _RANKED:
-            candidate = _ranking(found, listed, errors)
-        elif method == Method.MAJORITY_JUDGMENT:
-            candidate = _numbers(found, known, prefix, errors, _("Choose one of the grades."))
-        else:
-            candidate = _numbers(
-                found,
-                known,
-                prefix,
-                errors,
-                _("Enter a whole number of dots, like 2, or leave it empty."),
-            )
-    ballot: Ballot | None = None
-    try:
-        if method == Method.APPROVAL:
-            ballot = validate_approval(candidate, known)
-        elif method in _RANKED:
-            ballot = validate_ranking(candidate, known)
-        elif method == Method.MAJORITY_JUDGMENT:
-            ballot = validate_grades(candidate, known, GRADE_COUNT)
-        else:
-            ballot = validate_dots(candidate, known, dots_per_ballot)
-    except InvalidBallot as error:
-        for name, message in _ballot_errors(error).items():
-            errors.setdefault(name, message)
-    return BallotInput(method, None if errors else ballot, entered), errors
-
-
-def _ranking(found: Mapping[str, str], listed: Sequence[str], errors: FieldErrors) -> list[str]:
-    """Options in rank order; an error on each bad rank and on the first of each shared one."""
-    ranks: dict[str, int] = {}
-    strays: list[str] = []
-    for option, value in found.items():
-        if option not in listed:
-            strays.append(option)  # kept, so the tally's check names the tampering
-        elif value.strip():
-            rank = _integer(value)
-            if rank is not None and 1 <= rank <= len(listed):
-                ranks[option] = rank
-            else:
-                errors[f"rank-{option}"] = _(
-                    "Choose a rank from 1 to %(count)s, or leave this option unranked.",
-                    count=len(listed),
-                )
-    holders: dict[int, list[str]] = {}
-    for option in listed:
-        if option in ranks:
-            holders.setdefault(ranks[option], []).append(option)
-    for rank, sharing in sorted(holders.items()):
-        if len(sharing) > 1:
-            errors[f"rank-{sharing[0]}"] = _(
-                "You gave rank %(rank)s to more than one option. Give each rank once.", rank=rank
-            )
-    order = {option: position for position, option in enumerate(listed)}
-    return sorted(ranks, key=lambda option: (ranks[option], order[option])) + strays
-
-
-def _numbers(
-    found: Mapping[str, str], known: frozenset[str], prefix: str, errors: FieldErrors, message: str
-) -> dict[str, int]:
-    """Option -> the number typed ("" left out); `message` on each that is no whole number."""
-    numbers: dict[str, int] = {}
-    for option, value in found.items():
-        if option not in known:
-            numbers[option] = 0  # kept, so the tally's check names the tampering
-        elif value.strip():
-            number = _integer(value)
-            if number is None:
-                errors[prefix + option] = message
-            else:
-                numbers[option] = number
-    return numbers
+    ballot, entered, errors = method_of(method).read_ballot(
+        form, options, Params(dots_per_ballot=dots_per_ballot)
+    )
+    return BallotInput(method, ballot, entered), errors
 
 
 def encode_ballot(method: Method, ballot: Ballot) -> bytes:
     """Compact JSON: {"a":["1","3"]}, {"r":["2","1"]}, {"g":{"1":4}} or {"d":{"2":3}}."""
-    payload: dict[str, object]
-    if method == Method.APPROVAL and isinstance(ballot, frozenset):
-        payload = {"a": sorted(ballot)}
-    elif method in _RANKED and isinstance(ballot, tuple):
-        payload = {"r": list(ballot)}
-    elif method == Method.MAJORITY_JUDGMENT and isinstance(ballot, Mapping):
-        payload = {"g": dict(ballot)}
-    elif method == Method.DOTS and isinstance(ballot, Mapping):
-        payload = {"d": {option: dots for option, dots in ballot.items() if dots}}
-    else:
-        raise TypeError(f"not a {method} ballot: {ballot!r}")
-    return json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
+    return method_of(method).encode(ballot)
 
 
 def decode_ballot(method: Method, content: bytes) -> Ballot:
     """The ballot `encode_ballot` sealed, as the tally counts it; MalformedBallot if unreadable."""
-    try:
-        payload = json.loads(content)
-    except ValueError:
-        raise MalformedBallot from None
-    letter = {Method.APPROVAL: "a", Method.MAJORITY_JUDGMENT: "g", Method.DOTS: "d"}.get(
-        method, "r"
-    )
-    if not isinstance(payload, dict) or list(payload) != [letter]:
-        raise MalformedBallot
-    value = payload[letter]
-    if letter in ("a", "r"):
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise MalformedBallot
-        return frozenset(value) if letter == "a" else tuple(value)
-    if not isinstance(value, dict) or not all(
-        isinstance(number, int) and not isinstance(number, bool) for number in value.values()
-    ):
-        raise MalformedBallot
-    return dict(value)
+    ballot: Ballot = method_of(method).decode(content)
+    return ballot
 
 
 # -- Review -------------------------------------------------------------------------------------
@@ -655,38 +461,4 @@ def review_lines(method: Method, ballot: Ballot, labels: Mapping[str, str]) -> l
     Options in `labels` order (option id -> its title). A blank ballot gives no
     line: the page says it counts as a blank ballot.
     """
-    if not ballot:
-        return []
-    order = list(labels) + sorted(set(ballot) - set(labels))
-
-    def name(option: str) -> str:
-        return labels.get(option, option)
-
-    if method == Method.APPROVAL:
-        return [_("Approved: %(option)s", option=name(o)) for o in order if o in ballot]
-    if method in _RANKED:
-        lines = [
-            _("Choice %(rank)s: %(option)s", rank=rank, option=name(option))
-            for rank, option in enumerate(ballot, start=1)
-        ]
-        return lines + [
-            _("Not ranked: %(option)s", option=name(o)) for o in order if o not in ballot
-        ]
-    if not isinstance(ballot, Mapping):
-        raise TypeError(f"not a {method} ballot: {ballot!r}")
-    if method == Method.MAJORITY_JUDGMENT:
-        return [
-            _("%(option)s: %(grade)s", option=name(o), grade=gettext(GRADE_NAMES[ballot[o]]))
-            if o in ballot
-            else _(
-                "%(option)s: no grade, so it counts as %(grade)s",
-                option=name(o),
-                grade=gettext(GRADE_NAMES[0]),
-            )
-            for o in order
-        ]
-    return [
-        _("Dots for %(option)s: %(count)s", option=name(o), count=ballot[o])
-        for o in order
-        if ballot.get(o)
-    ]
+    return method_of(method).review_lines(ballot, labels)

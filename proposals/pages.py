@@ -17,10 +17,10 @@ from chorus.roles import Role
 from chorus.services import services
 from chorus.vocabulary import FORMS_OF_TRAFFICKING, OPPRESSION_CATEGORIES, choices
 from proposals import service
+from proposals.methods import method_of
 from proposals.models import Phase, Proposal, Round
 from proposals.names import (
     ELECTABLE,
-    METHOD_NAMES,
     PHASE_NAMES,
     PURPOSE_NAMES,
     VOTERS_NAMES,
@@ -89,7 +89,7 @@ def round_words(round_: Round) -> dict[str, Any]:
         "round": round_,
         "phase_name": _(PHASE_NAMES[round_.phase]),
         "purpose_name": _(PURPOSE_NAMES[round_.purpose]),
-        "method_name": _(METHOD_NAMES[round_.method]),
+        "method_name": _(method_of(round_).name),
         "voters_name": _(VOTERS_NAMES[round_.voters]),
         "elects_name": _(ELECTABLE[Role(round_.elects)]) if round_.elects in ELECTABLE else "",
         "dates": {

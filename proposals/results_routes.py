@@ -16,7 +16,8 @@ from chorus.memo import generation
 from chorus.rendering import render, render_remembered
 from chorus.services import services
 from proposals import forms, results, service
-from proposals.models import Method, Phase, Purpose, Round
+from proposals.methods import method_of
+from proposals.models import Phase, Purpose, Round
 from proposals.pages import (
     remembered_round,
     round_of,
@@ -45,25 +46,15 @@ def results_view(
     if shown == results.Shown.WINNER:
         view["winner"] = results.label_of(labels, data["winner"])
     if shown == results.Shown.EVERYTHING:
+        method = method_of(data["method"])
         view |= {
             "data": data,
             "ordered": results.ordered(data, labels),
             "ties": results.tie_explanations(data, labels),
             "columns": results.option_labels(data, labels),
             "charts": results.charts(data, labels),
-            "grade_table": results.grade_table(data, labels)
-            if data["method"] == Method.MAJORITY_JUDGMENT
-            else None,
-            "grade_names": results.grade_names(data)
-            if data["method"] == Method.MAJORITY_JUDGMENT
-            else [],
-            "pairwise_table": results.pairwise_table(data, labels)
-            if data["method"] == Method.SCHULZE
-            else None,
-            "runoff_table": results.runoff_table(data, labels)
-            if data["method"] == Method.INSTANT_RUNOFF
-            else None,
-        }
+            "results_template": method.results_template,
+        } | method.results_view(data, labels)
     return view
 
 

@@ -20,10 +20,10 @@ from chorus.rendering import done_message, render
 from chorus.roles import Role
 from chorus.services import services
 from proposals import forms, service
-from proposals.models import Contest, Method, Phase, Proposal, Purpose, Round, Voters
+from proposals.methods import METHODS
+from proposals.models import Contest, Phase, Proposal, Purpose, Round, Voters
 from proposals.names import (
     ELECTABLE,
-    METHOD_NAMES,
     PHASE_NAMES,
     PURPOSE_NAMES,
     VOTERS_NAMES,
@@ -64,7 +64,7 @@ def round_form_context(
         "values": entered,
         "errors": errors,
         "purposes": [(p.value, _(PURPOSE_NAMES[p])) for p in Purpose],
-        "methods": [(m.value, _(METHOD_NAMES[m])) for m in Method],
+        "methods": [(key.value, _(method.name)) for key, method in METHODS.items()],
         "voter_choices": [(v.value, _(VOTERS_NAMES[v])) for v in Voters],
         "electable": [(key, _(name)) for key, name in ELECTABLE.items()],
         "petition_needs": charter_needs,

@@ -36,8 +36,8 @@ from anonymity import ballots, keystore
 from anonymity import electorate as electorates
 from anonymity.keystore import RoundKeysMissing, TellerPassphraseNeeded
 from chorus.roles import Role
-from proposals import tally
-from proposals.forms import decode_ballot
+from proposals.methods import Params, count_ballots
+from proposals.methods.common import tie_break_order
 from proposals.models import (
     Contest,
     Cosignature,
@@ -50,8 +50,6 @@ from proposals.models import (
     Round,
     Voters,
 )
-from proposals.names import GRADE_COUNT
-from proposals.results import aggregates
 
 logger = logging.getLogger("chorus.proposals")
 
@@ -377,7 +375,7 @@ async def _start_voting(round_: Round, key_directory: Path, electorate: Electora
             p for p in proposals if on_ballot(p, counted.get(p.id, 0), round_.cosignatures_needed)
         ]
         # Ballot positions follow the round's tie-break order: fixed, and chosen by nobody.
-        order = tally.tie_break_order([str(p.id) for p in listed], str(round_.id))
+        order = tie_break_order([str(p.id) for p in listed], str(round_.id))
         position = {proposal_id: index for index, proposal_id in enumerate(order, start=1)}
         if not round_.teller_mode:  # in teller mode its keys were made when it opened
             for advisory in counts(round_):
@@ -490,30 +488,7 @@ async def ballot_options(round_: Round) -> list[Proposal]:
 
 def count(round_: Round, contents: Sequence[bytes], options: Sequence[str]) -> dict[str, Any]:
     """Tally the opened ballots and keep only the aggregate tables."""
-    seed = str(round_.id)
-    decoded = [decode_ballot(round_.method, content) for content in contents]
-    result: tally.TallyResult
-    if round_.method == Method.APPROVAL:
-        result = tally.tally_approval(decoded, options, seed)  # type: ignore[arg-type]
-    elif round_.method == Method.SCHULZE:
-        result = tally.tally_schulze(decoded, options, seed)  # type: ignore[arg-type]
-    elif round_.method == Method.INSTANT_RUNOFF:
-        result = tally.tally_instant_runoff(decoded, options, seed)  # type: ignore[arg-type]
-    elif round_.method == Method.MAJORITY_JUDGMENT:
-        result = tally.tally_majority_judgment(
-            decoded,  # type: ignore[arg-type]
-            options,
-            GRADE_COUNT,
-            seed,
-        )
-    else:
-        result = tally.tally_dots(
-            decoded,  # type: ignore[arg-type]
-            options,
-            round_.dots_per_ballot,
-            seed,
-        )
-    return aggregates(round_.method, result)
+    return count_ballots(round_.method, Params.of(round_), contents, options, str(round_.id))
 
 
 async def close(

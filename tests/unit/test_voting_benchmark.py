@@ -7,8 +7,9 @@ import os
 import pytest
 
 from benchmarks import tally, voting
-from proposals.names import GRADE_COUNT
-from proposals.tally import validate_dots, validate_grades, validate_ranking
+from proposals.methods.dots import validate_dots
+from proposals.methods.majority_judgment import GRADE_COUNT, validate_grades
+from proposals.methods.ranked import validate_ranking
 
 
 def test_the_tally_benchmark_times_every_method_at_each_size() -> None:

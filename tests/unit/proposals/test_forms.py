@@ -21,9 +21,9 @@ from proposals.forms import (
     read_tellers,
     review_lines,
 )
+from proposals.methods.common import MalformedBallot
+from proposals.methods.majority_judgment import GRADE_COUNT
 from proposals.models import Method, Purpose, Voters
-from proposals.names import GRADE_COUNT
-from proposals.tally import MalformedBallot
 
 TODAY = date(2025, 3, 10)
 OPTIONS = ["1", "2", "3"]

@@ -17,8 +17,19 @@ from markupsafe import escape
 
 from chorus import i18n
 from chorus.resources import templates_directory
+from proposals.methods.approval import ApprovalResult, tally_approval
+from proposals.methods.common import TallyResult, TieBreakRule
+from proposals.methods.dots import DotsResult, tally_dots
+from proposals.methods.instant_runoff import InstantRunoffResult, runoff_table, tally_instant_runoff
+from proposals.methods.majority_judgment import (
+    GRADE_COUNT,
+    MajorityJudgmentResult,
+    grade_names,
+    grade_table,
+    tally_majority_judgment,
+)
+from proposals.methods.schulze import SchulzeResult, pairwise_table, tally_schulze
 from proposals.models import Method
-from proposals.names import GRADE_COUNT
 from proposals.results import (
     COMMON_KEYS,
     CSV_HEADER,
@@ -32,33 +43,15 @@ from proposals.results import (
     disclosed,
     election_note,
     extension_note,
-    grade_names,
-    grade_table,
     option_labels,
     ordered,
-    pairwise_table,
     recount_csv,
     recount_json,
     result_from_aggregates,
-    runoff_table,
     suppression_note,
     tie_explanations,
     tie_rule_text,
     what_to_show,
-)
-from proposals.tally import (
-    ApprovalResult,
-    DotsResult,
-    InstantRunoffResult,
-    MajorityJudgmentResult,
-    SchulzeResult,
-    TallyResult,
-    TieBreakRule,
-    tally_approval,
-    tally_dots,
-    tally_instant_runoff,
-    tally_majority_judgment,
-    tally_schulze,
 )
 from tests.common.readability import flesch_kincaid_grade
 
