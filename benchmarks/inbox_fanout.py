@@ -4,7 +4,7 @@ The script creates its own database on the server named by
 CHORUS_BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test),
 migrates it, and fills it straight with SQL: 100,000 people (a person row is
 only an id), each with the member role. It then times
-`governance.inbox.send_to_role(Role.MEMBER, "news")` (one INSERT ... SELECT),
+`governance.service.inbox.send_to_role(Role.MEMBER, "news")` (one INSERT ... SELECT),
 emptying the notices between rounds, and drops the database at the end.
 Target: one send to every member within 10 seconds.
 
@@ -28,7 +28,7 @@ from tortoise.context import TortoiseContext
 from chorus.app import tortoise_config
 from chorus.roles import Role
 from chorus.settings import Settings
-from governance.inbox import send_to_role
+from governance.service.inbox import send_to_role
 from tests.common.postgres import scratch_database
 
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/test"

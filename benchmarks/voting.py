@@ -89,11 +89,11 @@ from chorus.database import postgres_url
 from chorus.memo import Memo, changed
 from chorus.roles import Role
 from chorus.services import services
-from governance.charter import Charter
-from governance.identity.accounts import Secrets, join
 from governance.identity.cookies import COOKIE
-from governance.identity.invites import create_invite
-from governance.identity.services import IdentityServices
+from governance.identity.keyring import Keyring
+from governance.identity.service.accounts import Secrets, join
+from governance.identity.service.invites import create_invite
+from governance.service.charter import Charter
 from proposals import service
 from proposals.models import Method, Phase, Purpose, Round, Voters
 from proposals.service import ProposalServices
@@ -148,7 +148,7 @@ async def voting_round(app: Starlette) -> tuple[Round, list[str]]:
         QUESTION, Purpose.PRIORITY, "", Method.SCHULZE, 0, Voters.MEMBERS, 0, True, *ends
     )
     round_ = await service.open_round(spec)
-    lookup_key = services(app).of(IdentityServices).secrets.lookup_key
+    lookup_key = services(app).of(Keyring).secrets.lookup_key
     for title in PRIORITIES:
         why = f"{title}: several of us asked for it this year. It would change our lives."
         text = service.ProposalText(title, why, [], [])
@@ -176,7 +176,7 @@ async def sign_in(app: ASGIApp, state: dict[str, Any], pseudonym: str) -> Header
 
 async def members(app: Starlette, state: dict[str, Any], count: int, name: str) -> list[Header]:
     """`count` new members, each signed in: their session cookies."""
-    secrets: Secrets = services(app).of(IdentityServices).secrets
+    secrets: Secrets = services(app).of(Keyring).secrets
     cookies = []
     for index in range(count):
         pseudonym = f"{name} {index}"

@@ -21,10 +21,10 @@ from chorus.pages import shell
 from chorus.services import Services
 from chorus.settings import Settings
 from governance import domain as governance
-from governance import electorate
-from governance.charter import current_charter
 from governance.demo import DEMO_PASSPHRASE, DEMO_PEOPLE, seed_demo_network
-from governance.identity.services import IdentityServices
+from governance.identity.keyring import Keyring
+from governance.service import electorate
+from governance.service.charter import current_charter
 from proposals import ProposalServices
 from proposals import domain as proposals
 from proposals.demo import DEMO_TELLERS_PASSPHRASE, DemoVoter, seed_demo_rounds
@@ -99,7 +99,7 @@ async def pending_migrations(settings: Settings) -> list[str]:
 async def seed_demo(settings: Settings) -> list[str]:
     """The demo network, then its rounds; says what was made (for `chorus demo`)."""
     services = services_of(settings)
-    secrets_ = services.of(IdentityServices).secrets
+    secrets_ = services.of(Keyring).secrets
     made = await seed_demo_network(secrets_)
     if not made:
         return [

@@ -10,9 +10,11 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from babel import Locale
+from babel.dates import format_date
 from babel.support import NullTranslations, Translations
 
 from chorus.resources import locales_directory
@@ -118,3 +120,8 @@ def _(message: str, **values: object) -> str:
 def N_(message: str) -> str:  # noqa: N802 (the name gettext tools look for)
     """Mark a string for translation where it is defined; translate it where it is shown."""
     return message
+
+
+def long_date(day: date) -> str:
+    """A day as the reader's language writes it in full (7 December 2026)."""
+    return format_date(day, format="long", locale=current_language())

@@ -5,7 +5,7 @@ rendered for everyone who holds the same roles) for at most `lifetime` seconds,
 so that a page asked for again and again is not read and rendered again each
 time. Any change made through this process empties every memo at once
 (`changed()`): every request but a GET, HEAD or OPTIONS that passed the CSRF
-check (chorus.middleware), an ended session (governance.identity.sessions) and every
+check (chorus.middleware), an ended session (governance.identity.service.sessions) and every
 scheduled job (chorus.jobs). So a person always sees the effect of what they
 just did, and a session that ended here is refused on the very next request. A
 change made by another process (another app process behind the load balancer,

@@ -13,11 +13,14 @@ from starlette.middleware import Middleware
 from chorus.domain import Domain
 from chorus.jobs import PeriodicJob
 from chorus.services import Services
-from governance import charter_routes, inbox_routes, jobs, lead_routes
+from governance import jobs
 from governance.identity import routes as identity_routes
 from governance.identity.commands import commands
 from governance.identity.cookies import SessionMiddleware
-from governance.identity.services import IdentityServices, identity_services
+from governance.identity.keyring import Keyring, keyring_of
+from governance.routes import charter as charter_routes
+from governance.routes import inbox as inbox_routes
+from governance.routes import lead as lead_routes
 
 
 def _jobs(services: Services) -> Sequence[PeriodicJob]:
@@ -25,7 +28,7 @@ def _jobs(services: Services) -> Sequence[PeriodicJob]:
 
 
 def _middleware(services: Services) -> Sequence[Middleware]:
-    keys = services.of(IdentityServices).cookies
+    keys = services.of(Keyring).cookies
     return [Middleware(SessionMiddleware, keys=keys, memo=services.memo)]
 
 
@@ -68,7 +71,7 @@ domain = Domain(
     ),
     jobs=_jobs,
     middleware=_middleware,
-    services=identity_services,
+    services=keyring_of,
     commands=commands,
 )
 

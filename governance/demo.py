@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from chorus.roles import Role
-from governance.charter import Charter, set_charter_value
-from governance.identity.accounts import Joined, Secrets, join
-from governance.identity.invites import create_invite
 from governance.identity.models import Credential, RoleGrant
+from governance.identity.service.accounts import Joined, Secrets, join
+from governance.identity.service.invites import create_invite
+from governance.service.charter import Charter, set_charter_value
 
 DEMO_PASSPHRASE = "chorus demo passphrase"  # noqa: S105 (printed for the demo on purpose)
 

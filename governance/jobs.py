@@ -6,10 +6,10 @@ import functools
 from pathlib import Path
 
 from chorus.jobs import PeriodicJob
-from governance import inbox
-from governance.charter import current_charter
-from governance.identity import invitees, invites
-from governance.identity.sessions import purge_signed_out
+from governance.identity.service import invitees, invites
+from governance.identity.service.sessions import purge_signed_out
+from governance.service import inbox
+from governance.service.charter import current_charter
 
 
 async def purge_sessions() -> None:

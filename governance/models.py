@@ -32,7 +32,7 @@ class Notice(Model):
 
 
 class CharterValue(Model):
-    """A charter setting changed from its default (defaults live in governance.charter)."""
+    """A charter setting changed from its default (defaults live in governance.service.charter)."""
 
     name = fields.CharField(max_length=60, primary_key=True)
     value: fields.Field[object] = fields.JSONField()

@@ -7,11 +7,10 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from babel.dates import format_date
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from chorus.i18n import N_, _, current_language
+from chorus.i18n import N_, _, long_date
 from chorus.memo import memo_of
 from chorus.roles import Role
 from chorus.services import services
@@ -81,7 +80,7 @@ async def proposal_of(request: Request) -> tuple[Proposal, Round]:
 def shown_day(moment: datetime) -> str:
     """The last day of a phase (phases end at midnight UTC after it)."""
     last = (moment.astimezone(UTC) - timedelta(days=1)).date()
-    return format_date(last, format="long", locale=current_language())
+    return long_date(last)
 
 
 def round_words(round_: Round) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from tortoise.transactions import in_transaction
 from chorus.app import create_app, migrate
 from chorus.keys import init_key_directory
 from chorus.settings import Settings
-from governance.identity.invitees import NAMES
+from governance.identity.service.invitees import NAMES
 from tests.common.postgres import scratch_database
 
 BASE_URL = "https://chorus.test"

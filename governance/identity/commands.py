@@ -7,8 +7,8 @@ import argparse
 from chorus.domain import Command
 from chorus.roles import Role
 from chorus.services import Services
-from governance.charter import current_charter
-from governance.identity.invites import create_invite, last_valid_day
+from governance.identity.service.invites import create_invite, last_valid_day
+from governance.service.charter import current_charter
 
 
 async def print_invite(services: Services, role: Role) -> int:

@@ -1,6 +1,6 @@
 """The signed-in person of a request, from the `__Host-session` cookie.
 
-The cookie is the session (governance.identity.sessions): a ticket sealed with a secret
+The cookie is the session (governance.identity.service.sessions): a ticket sealed with a secret
 box under a key derived from the app secret, so the browser can neither read
 nor alter it, and rotating the app secret ends every session. It carries the
 person's personal key, which the database never holds. Nothing is written
@@ -33,7 +33,7 @@ from chorus.memo import Memo, generation
 from chorus.middleware import cookie
 from chorus.roles import Role
 from governance.identity.models import Person
-from governance.identity.sessions import LiveSession, Ticket, end_session, resume_session
+from governance.identity.service.sessions import LiveSession, Ticket, end_session, resume_session
 
 COOKIE = "__Host-session"
 

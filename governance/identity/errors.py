@@ -3,50 +3,73 @@ translated message."""
 
 from __future__ import annotations
 
+from chorus.i18n import N_, _
 from governance.errors import GovernanceError
 
 
 class PseudonymInvalid(GovernanceError):
+    message = N_("Enter a name to be known by.")
+
     def __init__(self, problem: str) -> None:
         super().__init__(problem)
         self.problem = problem  # "empty", "short", "long", "characters"
 
 
 class PseudonymTaken(GovernanceError):
-    pass
+    message = N_("That name is taken. Choose another one.")
 
 
 class PassphraseTooShort(GovernanceError):
+    message = N_(
+        "Your passphrase must be at least %(minimum)s characters. "
+        "Try 3 or 4 words you will remember."
+    )
+
     def __init__(self, minimum: int) -> None:
         super().__init__(minimum)
         self.minimum = minimum
 
+    def translated(self) -> str:
+        return _(self.message, minimum=self.minimum)
+
 
 class PassphrasesDiffer(GovernanceError):
-    pass
+    message = N_("The two passphrases are not the same. Type them again.")
 
 
 class InviteNotUsable(GovernanceError):
+    message = N_("That invite code has expired. Ask for a new one.")
+
     def __init__(self, why: str) -> None:
         super().__init__(why)
         self.why = why  # "unknown", "used", "expired", "revoked"
 
 
 class InviteNotAllowed(GovernanceError):
-    pass
+    message = N_("You cannot create that kind of invite.")
 
 
 class WrongCredentials(GovernanceError):
-    pass
+    message = N_("The name or passphrase is not right. Check both and try again.")
 
 
 class AccountSuspended(GovernanceError):
+    message = N_(
+        "Your account is paused for safety. The reason given was: %(reason)s "
+        "The complaints committee will review this."
+    )
+
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
 
+    def translated(self) -> str:
+        return _(self.message, reason=self.reason)
 
-class TooManyAttempts(GovernanceError):
-    def __init__(self, retry_after_seconds: int) -> None:
-        super().__init__(retry_after_seconds)
-        self.retry_after_seconds = retry_after_seconds
+
+class InviteNotRevocable(GovernanceError):
+    message = N_("This invite was already cancelled.")
+
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why  # "revoked"

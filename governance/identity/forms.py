@@ -48,21 +48,15 @@ def field_errors(error: Exception, *, credentials_field: str = "pseudonym") -> F
     if isinstance(error, PseudonymInvalid):
         return {"pseudonym": pseudonym_message(error)}
     if isinstance(error, PseudonymTaken):
-        return {"pseudonym": _("That name is taken. Choose another one.")}
+        return {"pseudonym": error.translated()}
     if isinstance(error, PassphraseTooShort):
-        return {
-            "passphrase": _(
-                "Your passphrase must be at least %(minimum)s characters. "
-                "Try 3 or 4 words you will remember.",
-                minimum=error.minimum,
-            )
-        }
+        return {"passphrase": error.translated()}
     if isinstance(error, PassphrasesDiffer):
-        return {"confirmation": _("The two passphrases are not the same. Type them again.")}
+        return {"confirmation": error.translated()}
     if isinstance(error, InviteNotUsable):
         return {"invite_code": invite_message(error)}
     if isinstance(error, InviteNotAllowed):
-        return {"role": _("You cannot create that kind of invite.")}
+        return {"role": error.translated()}
     if isinstance(error, WrongCredentials):
         messages = {
             "pseudonym": _("The name or passphrase is not right. Check both and try again."),
@@ -73,11 +67,5 @@ def field_errors(error: Exception, *, credentials_field: str = "pseudonym") -> F
     if isinstance(error, RateLimited):
         return {credentials_field: wait_message(error.retry_after_seconds)}
     if isinstance(error, AccountSuspended):
-        return {
-            credentials_field: _(
-                "Your account is paused for safety. The reason given was: %(reason)s "
-                "The complaints committee will review this.",
-                reason=error.reason,
-            )
-        }
+        return {credentials_field: error.translated()}
     raise error

@@ -37,7 +37,7 @@ class Person(Model):
     # copy of the database cannot tie to this one. So joining, a new passphrase, recovery
     # and signing out everywhere write no row that names a person (DESIGN.md, anonymity
     # point 2). Rows are made ahead of need, in batches, for invites to hand out
-    # (governance.identity.invitees), so not even joining adds one.
+    # (governance.identity.service.invitees), so not even joining adds one.
     id = fields.UUIDField(primary_key=True)
     # Moved on only by public acts (a lead suspending someone): every session ends.
     session_generation = fields.IntField(default=0, db_default=0)

@@ -18,8 +18,6 @@ from chorus.rendering import render
 from chorus.services import services
 from chorus.text import text
 from governance.errors import GovernanceError
-from governance.identity import accounts, sessions
-from governance.identity.accounts import Secrets, SignedIn, clean_pseudonym
 from governance.identity.cookies import (
     CookieKeys,
     SignedInPerson,
@@ -31,11 +29,13 @@ from governance.identity.cookies import (
 from governance.identity.cookies import sign_out as sign_out_this_browser
 from governance.identity.errors import PseudonymInvalid, WrongCredentials
 from governance.identity.forms import field_errors
-from governance.identity.services import IdentityServices
+from governance.identity.keyring import Keyring
+from governance.identity.service import accounts, sessions
+from governance.identity.service.accounts import Secrets, SignedIn, clean_pseudonym
 
 
 def account_secrets(request: Request) -> Secrets:
-    return services(request).of(IdentityServices).secrets
+    return services(request).of(Keyring).secrets
 
 
 def limiter(request: Request) -> RateLimiter:
@@ -50,7 +50,7 @@ def pseudonym_key(pseudonym: str) -> str:
 
 
 def cookie_keys(request: Request) -> CookieKeys:
-    return services(request).of(IdentityServices).cookies
+    return services(request).of(Keyring).cookies
 
 
 def signed_in_response(request: Request, signed: SignedIn, response: Response) -> Response:

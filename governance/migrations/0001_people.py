@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
                 ('name', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=60)),
                 ('value', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
             ],
-            options={'table': 'governance_charter_value', 'app': 'governance', 'pk_attr': 'name', 'table_description': 'A charter setting changed from its default (defaults live in governance.charter).'},
+            options={'table': 'governance_charter_value', 'app': 'governance', 'pk_attr': 'name', 'table_description': 'A charter setting changed from its default (defaults live in governance.service.charter).'},
             bases=['Model'],
         ),
         ops.CreateModel(

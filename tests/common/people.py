@@ -7,17 +7,17 @@ from starlette.applications import Starlette
 
 from chorus.roles import Role
 from chorus.services import services
-from governance.charter import Charter
-from governance.identity.accounts import Joined, Secrets, join
-from governance.identity.invites import create_invite
-from governance.identity.services import IdentityServices
+from governance.identity.keyring import Keyring
+from governance.identity.service.accounts import Joined, Secrets, join
+from governance.identity.service.invites import create_invite
+from governance.service.charter import Charter
 from tests.common.forms import csrf_token
 
 PASSPHRASE = "correct horse battery staple"
 
 
 def secrets_of(app: Starlette) -> Secrets:
-    found: Secrets = services(app).of(IdentityServices).secrets
+    found: Secrets = services(app).of(Keyring).secrets
     return found
 
 

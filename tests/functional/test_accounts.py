@@ -309,7 +309,7 @@ async def test_an_expired_or_revoked_invite_is_explained_and_changes_nothing(
 ):
     from datetime import UTC, datetime, timedelta
 
-    from governance.identity.invites import revoke_invite
+    from governance.identity.service.invites import revoke_invite
 
     code = await invite_code(app)
     invite = await Invite.get(state=InviteState.OPEN)

@@ -7,7 +7,7 @@ from dataclasses import fields
 
 import pytest
 
-from governance.charter import DESCRIPTIONS, Charter, current_charter, set_charter_value
+from governance.service.charter import DESCRIPTIONS, Charter, current_charter, set_charter_value
 from tests.common.people import make_person, sign_in
 
 pytestmark = pytest.mark.usefixtures("db")

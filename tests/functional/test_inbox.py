@@ -8,9 +8,9 @@ from datetime import date
 import httpx
 import pytest
 
-from governance import inbox
-from governance.inbox import send_notice
 from governance.models import Notice, NoticeMark
+from governance.service import inbox
+from governance.service.inbox import send_notice
 from tests.common.forms import csrf_token
 from tests.common.people import PASSPHRASE, invite_code, make_person, sign_in
 

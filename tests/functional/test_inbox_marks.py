@@ -14,10 +14,10 @@ import httpx
 import pytest
 from tortoise import connections
 
-from governance import inbox
-from governance.inbox import send_notice
 from governance.jobs import expire_notices
 from governance.models import Notice, NoticeMark
+from governance.service import inbox
+from governance.service.inbox import send_notice
 from tests.common.all_rows import (
     every_row,
     forms_of,

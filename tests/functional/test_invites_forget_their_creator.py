@@ -16,12 +16,12 @@ from starlette.applications import Starlette
 
 from chorus.roles import Role
 from chorus.services import services
-from governance.charter import Charter, set_charter_value
-from governance.identity import invitees, invites
-from governance.identity.accounts import join
 from governance.identity.errors import InviteNotAllowed
 from governance.identity.models import Invite, InviteCount, InvitesUsed
+from governance.identity.service import invitees, invites
+from governance.identity.service.accounts import join
 from governance.jobs import end_invite_periods
+from governance.service.charter import Charter, set_charter_value
 from tests.common.all_rows import every_row, forms_of, mentioning, new_rows
 from tests.common.forms import csrf_token
 from tests.common.people import PASSPHRASE, make_person, secrets_of, sign_in

@@ -11,10 +11,10 @@ import pytest
 from starlette.applications import Starlette
 
 from chorus.roles import Role
-from governance.charter import set_charter_value
-from governance.identity.accounts import join
 from governance.identity.models import Invite, InviteState, Person, Suspension
-from governance.suspensions import REASON_MAX
+from governance.identity.service.accounts import join
+from governance.service.charter import set_charter_value
+from governance.service.suspensions import REASON_MAX
 from tests.common.forms import csrf_token
 from tests.common.people import (
     PASSPHRASE,

@@ -53,7 +53,7 @@ from chorus.app import create_app
 from chorus.database import postgres_url
 from chorus.roles import Role
 from chorus.services import services
-from governance.identity import invitees
+from governance.identity.service import invitees
 from proposals import service
 from proposals.models import Method, Phase, Round
 from tests.common import linking

@@ -8,7 +8,7 @@ import re
 import httpx
 import pytest
 
-from governance.charter import set_charter_value
+from governance.service.charter import set_charter_value
 from proposals.models import Method, Phase
 from tests.common.forms import csrf_token
 from tests.common.people import make_person, sign_in

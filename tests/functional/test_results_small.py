@@ -11,7 +11,7 @@ import pytest
 from starlette.applications import Starlette
 
 from chorus.roles import Role
-from governance.charter import set_charter_value
+from governance.service.charter import set_charter_value
 from proposals import service
 from proposals.models import Kind, Phase, Purpose, Round, Voters
 from tests.common.forms import csrf_token

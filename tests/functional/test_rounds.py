@@ -12,9 +12,9 @@ from tortoise import connections
 
 from chorus.roles import Role
 from chorus.services import services
-from governance.charter import set_charter_value
+from governance.identity.keyring import Keyring
 from governance.identity.models import Person, RecoveryCode, RoleGrant, SignedOut
-from governance.identity.services import IdentityServices
+from governance.service.charter import set_charter_value
 from proposals import service
 from proposals.models import Contest, Cosignature, Method, Phase, Proposal, Round
 from proposals.service import ProposalServices
@@ -540,7 +540,7 @@ async def test_once_a_round_closes_its_tags_name_nobody_even_with_every_key(app)
     proposal = await Proposal.get(id=proposal.id)
     assert not service.is_author(proposal, tag_key(app, round_), amina.person.id)
     # The global secrets do not make these tags either.
-    lookup = services(app).of(IdentityServices).secrets.lookup_key
+    lookup = services(app).of(Keyring).secrets.lookup_key
     assert not service.is_author(proposal, lookup, amina.person.id)
     signatures: list[Any] = await Cosignature.filter(proposal=proposal).values_list(
         "signer_tag", flat=True

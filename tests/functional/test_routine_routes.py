@@ -27,8 +27,8 @@ from asgi_lifespan import LifespanManager
 from chorus.app import DOMAINS, create_app
 from chorus.database import postgres_url
 from chorus.roles import Role
-from governance.charter import set_charter_value
-from governance.inbox import send_notice
+from governance.service.charter import set_charter_value
+from governance.service.inbox import send_notice
 from proposals import service
 from proposals.models import Method, Phase, Proposal, Round
 from tests.common.dumps import logged_chorus

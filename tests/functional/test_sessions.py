@@ -8,9 +8,9 @@ from tortoise import Tortoise
 
 from chorus.services import services
 from governance.identity.cookies import COOKIE, CookieKeys, open_ticket, seal_ticket
+from governance.identity.keyring import Keyring
 from governance.identity.models import SignedOut
-from governance.identity.services import IdentityServices
-from governance.identity.sessions import new_ticket
+from governance.identity.service.sessions import new_ticket
 from tests.common.dumps import rows_of
 from tests.common.forms import csrf_token
 from tests.common.people import make_person, sign_in
@@ -41,7 +41,7 @@ async def test_signing_in_browsing_and_signing_out_write_only_a_keyed_hash(app, 
 
 async def test_an_idle_end_moved_on_comes_back_as_a_fresh_cookie(app, client):
     joined = await make_person(app, "Bao")
-    keys: CookieKeys = services(app).of(IdentityServices).cookies
+    keys: CookieKeys = services(app).of(Keyring).cookies
     earlier = datetime.now(UTC) - timedelta(minutes=15)
     ticket = new_ticket(joined.person, joined.credential, joined.personal_key, "Bao", now=earlier)
     client.cookies.set(COOKIE, seal_ticket(keys.seal, ticket), domain="chorus.test")
@@ -57,7 +57,7 @@ async def test_an_idle_end_moved_on_comes_back_as_a_fresh_cookie(app, client):
 
 async def test_an_ended_or_altered_ticket_is_no_session(app, client):
     joined = await make_person(app, "Carmen")
-    keys: CookieKeys = services(app).of(IdentityServices).cookies
+    keys: CookieKeys = services(app).of(Keyring).cookies
     earlier = datetime.now(UTC) - timedelta(hours=1)
     old = new_ticket(joined.person, joined.credential, joined.personal_key, "Carmen", now=earlier)
     client.cookies.set(COOKIE, seal_ticket(keys.seal, old), domain="chorus.test")

@@ -28,10 +28,10 @@ from chorus.database import postgres_url
 from chorus.roles import Role
 from chorus.settings import Settings
 from governance import models as governance_models
-from governance.charter import Charter
 from governance.identity import models as identity_models
-from governance.identity.accounts import Secrets, join
-from governance.identity.invites import create_invite
+from governance.identity.service.accounts import Secrets, join
+from governance.identity.service.invites import create_invite
+from governance.service.charter import Charter
 from tests.common.dumps import logged_chorus, long_values, read_files, rows_of
 from tests.common.postgres import (
     fresh_wal_segment,
@@ -201,8 +201,8 @@ async def test_a_pseudonym_is_never_written_in_the_clear_and_dies_with_its_accou
     directory, and deleting the account shreds it there."""
     from argon2.profiles import CHEAPEST
 
-    from governance.identity.accounts import delete_account, name_lookup, sign_in
-    from governance.identity.invitees import pseudonym_of
+    from governance.identity.service.accounts import delete_account, name_lookup, sign_in
+    from governance.identity.service.invitees import pseudonym_of
 
     url, folder = own_database
     folder.mkdir(exist_ok=True)

@@ -20,10 +20,10 @@ from starlette.applications import Starlette
 from anonymity.models import ClearBallot, Elector, Marker, ReceiptHash, SealedBallot
 from chorus.roles import Role
 from chorus.services import services
-from governance.charter import set_charter_value
+from governance.identity.keyring import Keyring
 from governance.identity.models import RoleGrant
-from governance.identity.services import IdentityServices
 from governance.models import Notice
+from governance.service.charter import set_charter_value
 from proposals import service
 from proposals.models import Kind, Method, Phase, Purpose, Round, Voters
 from proposals.service import ProposalServices
@@ -388,7 +388,7 @@ async def test_pages_of_a_round_waiting_for_its_tellers_say_so(app, client):
         spec(),
         services(app).settings.key_directory,
         TELLERS,
-        services(app).of(IdentityServices).secrets.profile,
+        services(app).of(Keyring).secrets.profile,
     )
     proposal = await add_proposal(app, round_, "Housing")
     round_ = await advance_to(app, round_, Phase.COUNTING)

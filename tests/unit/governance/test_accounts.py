@@ -5,8 +5,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from anonymity.codes import new_code, normalise_code
-from governance.identity.accounts import clean_pseudonym
 from governance.identity.errors import PseudonymInvalid
+from governance.identity.service.accounts import clean_pseudonym
 
 
 def test_pseudonyms_fold_case_and_width_for_uniqueness():

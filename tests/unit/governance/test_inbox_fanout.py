@@ -10,8 +10,8 @@ from tortoise import connections
 
 from chorus.roles import Role
 from governance.identity.models import RoleGrant
-from governance.inbox import send_to_role
 from governance.models import Notice
+from governance.service.inbox import send_to_role
 from tests.common.people import make_person
 
 pytestmark = pytest.mark.usefixtures("db")

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chorus.roles import Role
-from governance.charter import Charter
-from governance.identity.invites import (
+from governance.identity.models import Invite, InviteState
+from governance.identity.service.invites import (
     creator_tag,
     invite_status,
     invites_left,
@@ -22,7 +22,7 @@ from governance.identity.invites import (
     period_number,
     roles_one_may_invite,
 )
-from governance.identity.models import Invite, InviteState
+from governance.service.charter import Charter
 
 TODAY = date(2025, 6, 1)
 

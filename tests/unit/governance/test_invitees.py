@@ -8,10 +8,10 @@ import pytest
 
 from chorus.roles import Role
 from chorus.services import services
-from governance.charter import Charter
-from governance.identity import invitees
-from governance.identity.invites import create_invite, revoke_invite
 from governance.identity.models import Person, RoleGrant
+from governance.identity.service import invitees
+from governance.identity.service.invites import create_invite, revoke_invite
+from governance.service.charter import Charter
 from tests.common.people import PASSPHRASE, secrets_of
 
 pytestmark = pytest.mark.usefixtures("db")
@@ -38,7 +38,7 @@ async def test_an_invite_hands_out_a_person_made_ahead_and_the_database_does_not
 
 
 async def test_joining_keeps_the_name_beside_the_keys_and_forgets_the_invite(app):
-    from governance.identity.accounts import join
+    from governance.identity.service.accounts import join
 
     keys = keys_of(app)
     made = await create_invite(
@@ -65,7 +65,7 @@ async def test_people_of_unusable_invites_go_back_to_their_pool(app):
 
 
 async def test_people_made_ahead_are_not_counted_as_role_holders(app):
-    from governance.electorate import role_holders
+    from governance.service.electorate import role_holders
     from tests.common.people import make_person
 
     keys = keys_of(app)
@@ -76,9 +76,9 @@ async def test_people_made_ahead_are_not_counted_as_role_holders(app):
 
 async def test_nobody_is_handed_out_twice_even_by_a_key_directory_out_of_step(app):
     from anonymity import kept
-    from governance.identity.accounts import join
     from governance.identity.errors import InviteNotUsable
     from governance.identity.models import Credential
+    from governance.identity.service.accounts import join
 
     keys = keys_of(app)
     first = await create_invite(
@@ -99,7 +99,7 @@ async def test_nobody_is_handed_out_twice_even_by_a_key_directory_out_of_step(ap
 
 
 async def test_a_joined_person_is_never_taken_back(app):
-    from governance.identity.accounts import join
+    from governance.identity.service.accounts import join
 
     keys = keys_of(app)
     made = await create_invite(

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from governance.identity.accounts import end_every_session
 from governance.identity.models import Credential, Person, SignedOut
-from governance.identity.sessions import (
+from governance.identity.service.accounts import end_every_session
+from governance.identity.service.sessions import (
     ABSOLUTE,
     IDLE,
     Ticket,

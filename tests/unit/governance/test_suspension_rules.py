@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chorus.services import services
-from governance.suspensions import REASON_MAX, ReasonInvalid, clean_reason
+from governance.errors import ReasonInvalid
+from governance.service.suspensions import REASON_MAX, clean_reason
 
 
 @pytest.mark.parametrize(
@@ -37,7 +38,7 @@ def test_any_text_is_a_clean_reason_or_a_named_problem(text: str):
 async def test_the_record_says_which_lead_acted_but_a_closure_not_whose_account(app):
     from chorus.roles import Role
     from governance.identity.models import Closure, Suspension
-    from governance.suspensions import close_account, suspend
+    from governance.service.suspensions import close_account, suspend
     from tests.common.people import make_person
 
     lead = (await make_person(app, "Lena", Role.LEAD)).person

@@ -7,7 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from chorus.rendering import render
-from governance.charter import current_charter, settings_of
+from governance.service.charter import current_charter, settings_of
 
 
 async def charter(request: Request) -> Response:

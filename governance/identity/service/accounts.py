@@ -6,7 +6,7 @@ explicit acts a person does for themselves (joining, a new passphrase, recovery,
 new recovery codes, signing out everywhere) write no row that a copy of the
 database can trace to them, and cannot be lined up with what they do next
 (DESIGN.md, anonymity point 2). The pseudonym lives in the key directory only
-(governance.identity.invitees).
+(governance.identity.service.invitees).
 
 Stretching a passphrase is slow on purpose (argon2id), so it runs in a thread,
 off the event loop, and before any transaction opens.
@@ -40,7 +40,6 @@ from anonymity.wrapping import (
     wrap,
 )
 from chorus.database import forget_deleted_rows
-from governance.identity import invitees
 from governance.identity.errors import (
     AccountSuspended,
     InviteNotUsable,
@@ -50,8 +49,9 @@ from governance.identity.errors import (
     PseudonymTaken,
     WrongCredentials,
 )
-from governance.identity.invites import check_invite, claim_invite
 from governance.identity.models import Credential, Person, RecoveryCode, Suspension
+from governance.identity.service import invitees
+from governance.identity.service.invites import check_invite, claim_invite
 
 PSEUDONYM_MIN = 2
 PSEUDONYM_MAX = 40

@@ -24,11 +24,10 @@ from anonymity.files import key_made_once, shred_file
 from anonymity.wrapping import keyed_hash
 from chorus.database import placeholders
 from chorus.roles import Role
-from governance.charter import Charter
-from governance.errors import GovernanceError
-from governance.identity import invitees
-from governance.identity.errors import InviteNotAllowed, InviteNotUsable
+from governance.identity.errors import InviteNotAllowed, InviteNotRevocable, InviteNotUsable
 from governance.identity.models import Invite, InviteCount, InviteState, InvitesUsed
+from governance.identity.service import invitees
+from governance.service.charter import Charter
 
 PERIODS = "invite_periods"
 EPOCH = date(1970, 1, 1)
@@ -39,12 +38,6 @@ PERIOD_KEY_BYTES = 32
 class NewInvite:
     invite: Invite
     code: str  # shown once to its creator, never stored
-
-
-class InviteNotRevocable(GovernanceError):
-    def __init__(self, why: str) -> None:
-        super().__init__(why)
-        self.why = why  # "revoked"
 
 
 def today() -> date:
@@ -190,8 +183,8 @@ async def create_invite(
 ) -> NewInvite:
     """Create an invite; `creator` (an id) None is the command line (a steward at the console).
 
-    The invite hands out a person made ahead of need (governance.identity.invitees); a member's
-    invite is counted under the period key."""
+    The invite hands out a person made ahead of need (identity.service.invitees); a
+    member's invite is counted under the period key."""
     roles = creator_roles or set()
     counted = creator is not None and not unlimited(roles)
     if creator is not None:

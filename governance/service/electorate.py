@@ -9,10 +9,10 @@ from typing import Any
 from uuid import UUID
 
 from chorus.roles import Role
-from governance.charter import current_charter
-from governance.identity import invitees
 from governance.identity.models import Person, RoleGrant
-from governance.inbox import send_notice, send_to_role
+from governance.identity.service import invitees
+from governance.service.charter import current_charter
+from governance.service.inbox import send_notice, send_to_role
 
 
 async def count_role(key_directory: Path, role: str) -> int:

@@ -8,19 +8,19 @@ from dataclasses import dataclass
 from anonymity.wrapping import PROFILES
 from chorus.csrf import derive_key
 from chorus.services import Services
-from governance.identity.accounts import Secrets
 from governance.identity.cookies import CookieKeys
+from governance.identity.service.accounts import Secrets
 
 
 @dataclass(frozen=True)
-class IdentityServices:
+class Keyring:
     secrets: Secrets
     cookies: CookieKeys
 
 
-def identity_services(services: Services) -> IdentityServices:
+def keyring_of(services: Services) -> Keyring:
     settings, keys = services.settings, services.keys
-    return IdentityServices(
+    return Keyring(
         secrets=Secrets(
             lookup_key=services.lookup_key,
             profile=PROFILES[settings.passphrase_profile],

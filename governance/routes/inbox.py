@@ -3,7 +3,7 @@
 Both actions are plain forms (POST, then back to the inbox). With htmx, the
 same forms swap the list in place: the route renders the page's `notices`
 block alone, with a short status message that takes focus. Neither changes the
-notice: each writes a mark keyed by the person's own key (governance.inbox).
+notice: each writes a mark keyed by the person's own key (governance.service.inbox).
 """
 
 from __future__ import annotations
@@ -11,17 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from babel.dates import format_date
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from chorus.auth import CurrentPerson, signed_in
-from chorus.i18n import N_, _, current_language
+from chorus.i18n import N_, _, long_date
 from chorus.rendering import render
-from governance import inbox
-from governance.inbox import InboxNotice
+from governance.service import inbox
+from governance.service.inbox import InboxNotice
 
 MAX_ID = 2**31 - 1
 
@@ -42,10 +41,6 @@ class ShownNotice:
     is_read: bool
 
 
-def shown_date(day: date) -> str:
-    return format_date(day, format="long", locale=current_language())
-
-
 def local_link(link: str) -> str:
     """Only links inside Chorus are shown: a notice never sends anyone elsewhere."""
     return link if link.startswith("/") and not link.startswith("//") and "\\" not in link else ""
@@ -61,7 +56,7 @@ def shown(found: InboxNotice) -> ShownNotice:
         id=notice.id,
         title=inbox.title_of(notice.kind),
         sent_on=notice.sent_on,
-        date=shown_date(notice.sent_on),
+        date=long_date(notice.sent_on),
         link=local_link(notice.link),
         is_read=found.read,
     )

@@ -81,8 +81,8 @@ async def send_notice(person: Person, kind: str, link: str = "") -> Notice:
 
 async def send_to_role(role: Role, kind: str, link: str = "") -> int:
     """Send one notice to everyone holding `role`, in a single statement. People made
-    ahead for invites (governance.identity.invitees) get it too: whoever joins finds the news of
-    the last 90 days in their inbox."""
+    ahead for invites (identity.service.invitees) get it too: whoever joins finds the
+    news of the last 90 days in their inbox."""
     if kind not in TITLES:
         raise ValueError(f"unknown notice kind {kind!r}")
     connection = connections.get("default")

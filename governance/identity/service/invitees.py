@@ -17,7 +17,7 @@ out wherever people are listed or counted. The layout of the key directory:
     people/<person id>                 the pseudonym of someone who joined
 
 The database has the last word on who joined: credentials carry a unique keyed tag of
-their person (governance.identity.accounts.person_tag), so even a key directory out of step
+their person (governance.identity.service.accounts.person_tag), so even a key directory out of step
 with the database (restored apart, say) cannot hand one person's account to two.
 """
 

@@ -18,32 +18,19 @@ from uuid import UUID
 from tortoise.transactions import in_transaction
 
 from chorus.roles import Role
-from governance.errors import GovernanceError
-from governance.identity import invitees
-from governance.identity.accounts import forget_person
+from governance.errors import (
+    AlreadySuspended,
+    NotOnYourself,
+    ReasonInvalid,
+    RequestNotConfirmed,
+)
 from governance.identity.models import Closure, Person, Suspension
-from governance.identity.sessions import end_all_sessions
+from governance.identity.service import invitees
+from governance.identity.service.accounts import forget_person
+from governance.identity.service.sessions import end_all_sessions
 
 REASON_MAX = 1000
 PAGE_SIZE = 50
-
-
-class ReasonInvalid(GovernanceError):
-    def __init__(self, problem: str) -> None:
-        super().__init__(problem)
-        self.problem = problem  # "empty" or "long"
-
-
-class NotOnYourself(GovernanceError):
-    """A lead cannot suspend or close their own account here."""
-
-
-class AlreadySuspended(GovernanceError):
-    pass
-
-
-class RequestNotConfirmed(GovernanceError):
-    """Closing needs the lead to confirm that the person asked for it."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +55,7 @@ def clean_reason(text: str) -> str:
 async def people_page(key_directory: Path, page: int = 1) -> tuple[list[PersonRow], bool]:
     """One page of people who joined, by pseudonym, and whether there is a page after it.
 
-    Pseudonyms live in the key directory (governance.identity.invitees), so they are read and
+    Pseudonyms live in the key directory (identity.service.invitees), so they are read and
     sorted here rather than by the database; people made ahead for invites, who have
     not joined, are left out."""
     people = await Person.all().prefetch_related("roles")

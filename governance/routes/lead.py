@@ -21,27 +21,27 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from chorus.auth import CurrentPerson, signed_in
-from chorus.i18n import N_, _, current_language
+from chorus.i18n import N_, _, current_language, long_date
 from chorus.rendering import done_message, render
 from chorus.roles import ROLE_NAMES, Role
 from chorus.scrubbing import KIND_NAMES, scrub_field
 from chorus.services import services
 from chorus.text import FieldErrors, text
-from governance import suspensions
-from governance.charter import Charter, current_charter
-from governance.identity import invites
-from governance.identity.errors import InviteNotAllowed
-from governance.identity.invitees import pseudonym_of
-from governance.identity.invites import InviteNotRevocable, NewInvite
-from governance.identity.models import Invite, Person
-from governance.inbox_routes import shown_date
-from governance.suspensions import (
-    REASON_MAX,
+from governance.errors import (
     AlreadySuspended,
     NotOnYourself,
     ReasonInvalid,
     RequestNotConfirmed,
+    RoleMissing,
 )
+from governance.identity.errors import InviteNotAllowed, InviteNotRevocable
+from governance.identity.models import Invite, Person
+from governance.identity.service import invites
+from governance.identity.service.invitees import pseudonym_of
+from governance.identity.service.invites import NewInvite
+from governance.service import suspensions
+from governance.service.charter import Charter, current_charter
+from governance.service.suspensions import REASON_MAX
 
 INVITERS = (Role.LEAD, Role.STEWARD)
 # A reason longer than the limit is kept (up to this) so the person can shorten it.
@@ -83,10 +83,6 @@ class UsedCount:
     count: int
 
 
-class RoleMissing(Exception):
-    pass
-
-
 def role_choices(roles: set[Role]) -> list[tuple[str, str]]:
     """The roles one may invite as (value, translated name), alphabetical as the reader reads."""
     named = [(role.value, _(ROLE_NAMES[role])) for role in invites.roles_one_may_invite(roles)]
@@ -114,7 +110,7 @@ def invite_rows(found: list[Invite]) -> list[InviteRow]:
                 status,
                 STATUS_WORDS[status],
                 valid_until,
-                shown_date(valid_until),
+                long_date(valid_until),
             )
         )
     return rows
@@ -159,7 +155,7 @@ def created_page(request: Request, created: NewInvite, back: str) -> Response:
             "code": created.code,
             "role": created.invite.role,
             "expires_on": valid_until,
-            "expires": shown_date(valid_until),
+            "expires": long_date(valid_until),
             "back": back,
         },
     )
@@ -181,7 +177,7 @@ async def lead_invites(request: Request, person: CurrentPerson) -> Response:
             key_directory=services(request).key_directory,
         )
     except RoleMissing:
-        errors = {"role": _("Choose the role the new person will have.")}
+        errors = {"role": _(RoleMissing.message)}
         return await invites_page(request, person, values=values, errors=errors, status_code=400)
     except InviteNotAllowed:
         errors = {"role": _("Choose one of the roles in the list.")}
@@ -226,7 +222,7 @@ async def member_invites(request: Request, person: CurrentPerson) -> Response:
         "left": invites.invites_left(created_so_far, charter),
         "limit": charter.invites_per_member,
         "period_days": charter.invite_period_days,
-        "renews": shown_date(renews_on),
+        "renews": long_date(renews_on),
         "valid_days": charter.invite_valid_days,
         "errors": {},
     }
@@ -325,9 +321,9 @@ async def suspend(request: Request, person: CurrentPerson) -> Response:
     except ReasonInvalid as error:
         context["errors"] = {"reason": reason_message(error)}
     except NotOnYourself:
-        context["errors"] = {"suspend-state": _("You cannot suspend your own account.")}
-    except AlreadySuspended:
-        context["errors"] = {"suspend-state": _("This account is already suspended.")}
+        context["errors"] = {"suspend-state": _(NotOnYourself.message)}
+    except AlreadySuspended as error:
+        context["errors"] = {"suspend-state": error.translated()}
         context["suspended"] = True
     else:
         return RedirectResponse("/lead/people?done=suspended", status_code=303)
@@ -353,8 +349,8 @@ async def close(request: Request, person: CurrentPerson) -> Response:
             asked=form.get("asked") == "yes",
             keys=services(request).key_directory,
         )
-    except RequestNotConfirmed:
-        context["errors"] = {"asked": _("Tick the box to confirm that the person asked for this.")}
+    except RequestNotConfirmed as error:
+        context["errors"] = {"asked": error.translated()}
     except NotOnYourself:
         context["errors"] = {"close-state": _("You cannot close your own account here.")}
     else:

@@ -1,0 +1,1 @@
+"""What identity does: accounts, invites, the people invites hand out, and sessions."""

@@ -1,0 +1,1 @@
+"""The governance pages: the charter, the inbox, and leads' accountable acts."""
