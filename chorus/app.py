@@ -23,7 +23,7 @@ from chorus.settings import Settings
 from governance import domain as governance
 from governance.demo import DEMO_PASSPHRASE, DEMO_PEOPLE, seed_demo_network
 from governance.identity.keyring import Keyring
-from governance.service import electorate
+from governance.service import people_for_rounds
 from governance.service.charter import current_charter
 from proposals import ProposalServices
 from proposals import domain as proposals
@@ -56,13 +56,13 @@ def _proposal_services(services: Services) -> ProposalServices:
     keys = services.settings.key_directory
     return ProposalServices(
         electorate=Electorate(
-            count=functools.partial(electorate.count_role, keys),
-            notify=electorate.tell_voters,
-            seat=electorate.seat,
-            holders=functools.partial(electorate.role_holders, keys),
+            count=functools.partial(people_for_rounds.count_role, keys),
+            notify=people_for_rounds.tell_voters,
+            seat=people_for_rounds.seat,
+            holders=functools.partial(people_for_rounds.role_holders, keys),
         ),
-        petition_signatures=electorate.petition_signatures,
-        results_threshold=electorate.results_threshold,
+        petition_signatures=people_for_rounds.petition_signatures,
+        results_threshold=people_for_rounds.results_threshold,
     )
 
 

@@ -14,9 +14,9 @@ from starlette.routing import Route
 
 from chorus.auth import CurrentPerson, signed_in
 from chorus.i18n import _, current_language
+from chorus.identifying import KIND_NAMES, Scrubbed, scrub_field
 from chorus.rendering import done_message, render
 from chorus.roles import Role
-from chorus.scrubbing import KIND_NAMES, Scrubbed, scrub_field
 from chorus.vocabulary import FORMS_OF_TRAFFICKING, OPPRESSION_CATEGORIES, labels
 from proposals import forms, service
 from proposals.models import Contest, Kind, Phase, Proposal, Purpose, Round

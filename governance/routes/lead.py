@@ -22,9 +22,9 @@ from starlette.routing import Route
 
 from chorus.auth import CurrentPerson, signed_in
 from chorus.i18n import N_, _, current_language, long_date
+from chorus.identifying import KIND_NAMES, scrub_field
 from chorus.rendering import done_message, render
 from chorus.roles import ROLE_NAMES, Role
-from chorus.scrubbing import KIND_NAMES, scrub_field
 from chorus.services import services
 from chorus.text import FieldErrors, text
 from governance.errors import (

@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BASES = [(governance, GovernanceError)]
 
 
-def every_subclass(base: type) -> set[type]:
-    found = set(base.__subclasses__())
+def every_subclass(base: type[GovernanceError]) -> set[type[GovernanceError]]:
+    found: set[type[GovernanceError]] = set(base.__subclasses__())
     for child in list(found):
         found |= every_subclass(child)
     return found

@@ -65,7 +65,7 @@ async def test_people_of_unusable_invites_go_back_to_their_pool(app):
 
 
 async def test_people_made_ahead_are_not_counted_as_role_holders(app):
-    from governance.service.electorate import role_holders
+    from governance.service.people_for_rounds import role_holders
     from tests.common.people import make_person
 
     keys = keys_of(app)
