@@ -17,10 +17,10 @@ from chorus.rendering import render, render_kept, render_remembered
 from chorus.roles import Role
 from chorus.services import services
 from proposals import forms, service
+from proposals.errors import AlreadyVoted, BallotTooLong, NotInElectorate, WrongPhase
 from proposals.methods import method_of
 from proposals.models import Phase, Round
 from proposals.pages import (
-    phase_message,
     remembered_round,
     round_of,
     round_words,
@@ -51,13 +51,6 @@ async def ballot_context(
     return context
 
 
-def not_in_electorate_message() -> str:
-    return _(
-        "Only people who could vote when this vote opened can vote in it. You joined, "
-        "or got your role, after it opened. Your ballot was not sent."
-    )
-
-
 async def voted(request: Request, person: CurrentPerson, round_: Round) -> bool:
     return await service.has_voted(round_, person.roles, person.id, services(request).key_directory)
 
@@ -69,7 +62,7 @@ async def _refusal(request: Request, person: CurrentPerson, round_: Round) -> Re
     if round_.phase == Phase.VOTING:
         return None
     message = (
-        phase_message(service.WrongPhase(round_.phase))
+        WrongPhase(round_.phase).translated()
         if round_.phase in (Phase.COUNTING, Phase.CLOSED)
         else _("Voting has not started yet. It starts when co-signing ends.")
     )
@@ -104,12 +97,12 @@ async def ballot(request: Request, person: CurrentPerson) -> Response:
         eligible = await service.may_vote(
             round_, person.roles, person.id, services(request).key_directory
         )
-    except service.WrongPhase as error:
+    except WrongPhase as error:
         return await round_page_answer(
-            request, person, round_, error=phase_message(error), status_code=409
+            request, person, round_, error=error.translated(), status_code=409
         )
     if not eligible:
-        context |= {"errors": {"ballot": not_in_electorate_message()}}
+        context |= {"errors": {"ballot": NotInElectorate().translated()}}
         return render(request, "proposals/ballot.html", context, status_code=403)
     assert entered.ballot is not None
     return render(
@@ -166,20 +159,20 @@ async def ballot_confirm(request: Request, person: CurrentPerson) -> Response:
                 entered.encode(),
                 services(request).key_directory,
             )
-        except service.WrongPhase as error:
+        except WrongPhase as error:
             return await round_page_answer(
-                request, person, round_, error=phase_message(error), status_code=409
+                request, person, round_, error=error.translated(), status_code=409
             )
-        except service.BallotTooLong:
-            errors = {"ballot": _("This ballot is too long to store. Choose fewer options.")}
-        except service.NotInElectorate:
+        except BallotTooLong as error:
+            errors = {"ballot": error.translated()}
+        except NotInElectorate:
             context = await ballot_context(request, person, round_)
             context |= {
                 "values": entered.entered,
-                "errors": {"ballot": not_in_electorate_message()},
+                "errors": {"ballot": NotInElectorate().translated()},
             }
             return render(request, "proposals/ballot.html", context, status_code=403)
-        except service.AlreadyVoted:
+        except AlreadyVoted:
             context = await ballot_context(request, person, round_, has_voted=True)
             context |= {"values": entered.entered}
             return render(request, "proposals/ballot.html", context, status_code=409)

@@ -17,7 +17,7 @@ from chorus.services import services
 from chorus.vocabulary import FORMS_OF_TRAFFICKING, OPPRESSION_CATEGORIES, choices
 from proposals import service
 from proposals.methods import method_of
-from proposals.models import Phase, Proposal, Round
+from proposals.models import Proposal, Round
 from proposals.names import (
     ELECTABLE,
     PHASE_NAMES,
@@ -97,17 +97,6 @@ def round_words(round_: Round) -> dict[str, Any]:
             "voting": shown_day(round_.voting_ends),
         },
     }
-
-
-def phase_message(error: service.WrongPhase) -> str:
-    return {
-        Phase.PETITION: _("This round is still a petition. It opens when enough members sign."),
-        Phase.PROPOSING: _("This cannot be done while proposals are being sent."),
-        Phase.COSIGNING: _("This cannot be done during co-signing."),
-        Phase.VOTING: _("This cannot be done while voting is open."),
-        Phase.COUNTING: _("Voting has ended. The tellers have not counted the votes yet."),
-        Phase.CLOSED: _("This round is closed."),
-    }[error.phase]
 
 
 def tag_choices() -> dict[str, Any]:

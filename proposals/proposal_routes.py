@@ -19,10 +19,19 @@ from chorus.rendering import done_message, render
 from chorus.roles import Role
 from chorus.vocabulary import FORMS_OF_TRAFFICKING, OPPRESSION_CATEGORIES, labels
 from proposals import forms, service
+from proposals.errors import (
+    AlreadyHidden,
+    AlreadySigned,
+    AlreadyStanding,
+    NotAvailable,
+    NotHidden,
+    NotSigned,
+    OwnProposal,
+    WrongPhase,
+)
 from proposals.models import Contest, Kind, Phase, Proposal, Purpose, Round
 from proposals.pages import (
     DONE,
-    phase_message,
     proposal_of,
     round_of,
     round_tags,
@@ -79,7 +88,7 @@ async def propose(request: Request, person: CurrentPerson) -> Response:
             request,
             person,
             round_,
-            error=phase_message(service.WrongPhase(round_.phase)),
+            error=WrongPhase(round_.phase).translated(),
             status_code=409,
         )
     if request.method == "GET":
@@ -105,12 +114,12 @@ async def propose(request: Request, person: CurrentPerson) -> Response:
             Kind.CANDIDATE if candidate else Kind.PROPOSAL,
             submission,
         )
-    except service.AlreadyStanding:
-        errors = {"description": _("You already stand in this election.")}
+    except AlreadyStanding as error:
+        errors = {"description": error.translated()}
         context = proposal_form_context(round_, entered, errors)
         return render(request, "proposals/propose.html", context, status_code=409)
-    except service.WrongPhase as error:
-        context = proposal_form_context(round_, entered, {"description": phase_message(error)})
+    except WrongPhase as error:
+        context = proposal_form_context(round_, entered, {"description": error.translated()})
         return render(request, "proposals/propose.html", context, status_code=409)
     done = "standing" if candidate else "proposed"
     return RedirectResponse(f"/proposals/{proposal.id}?done={done}", status_code=303)
@@ -193,8 +202,8 @@ async def proposal_edit(request: Request, person: CurrentPerson) -> Response:
         text = service.ProposalText(proposal.title, text.description, [], [])
     try:
         await service.edit_proposal(proposal, text, key, person.id)
-    except service.WrongPhase as error:
-        context["errors"] = {"description": phase_message(error)}
+    except WrongPhase as error:
+        context["errors"] = {"description": error.translated()}
         return render(request, "proposals/edit.html", context, status_code=409)
     return RedirectResponse(f"/proposals/{proposal.id}?done=edited", status_code=303)
 
@@ -213,9 +222,9 @@ async def proposal_withdraw(request: Request, person: CurrentPerson) -> Response
         )
     try:
         await service.withdraw_proposal(proposal, key, person.id)
-    except service.WrongPhase as error:
+    except WrongPhase as error:
         return await _proposal_page(
-            request, person, proposal, round_, error=phase_message(error), status_code=409
+            request, person, proposal, round_, error=error.translated(), status_code=409
         )
     return RedirectResponse(f"/proposals/{proposal.id}?done=withdrawn", status_code=303)
 
@@ -232,16 +241,16 @@ async def proposal_cosign(request: Request, person: CurrentPerson) -> Response:
         else:
             await service.cosign(proposal, key, me)
             done = "cosigned"
-    except service.WrongPhase as error:
-        message = phase_message(error)
-    except service.OwnProposal:
-        message = _("You wrote this proposal, so you cannot co-sign it.")
-    except service.AlreadySigned:
-        message = _("You have already co-signed this proposal.")
-    except service.NotSigned:
-        message = _("You had not co-signed this proposal.")
-    except service.NotAvailable:
-        message = _("This proposal is withdrawn or hidden, so it cannot be co-signed.")
+    except WrongPhase as error:
+        message = error.translated()
+    except OwnProposal as error:
+        message = error.translated()
+    except AlreadySigned as error:
+        message = error.translated()
+    except NotSigned as error:
+        message = error.translated()
+    except NotAvailable as error:
+        message = error.translated()
     else:
         return RedirectResponse(f"/proposals/{proposal.id}?done={done}", status_code=303)
     return await _proposal_page(request, person, proposal, round_, error=message, status_code=409)
@@ -274,12 +283,12 @@ async def _reason_page(
         return render(request, template, context | {"scrub": scrubbed})
     try:
         done = await action(proposal, scrubbed.text)
-    except service.WrongPhase as error:
-        errors = {field: phase_message(error)}
-    except service.AlreadyHidden:
-        errors = {field: _("This proposal is already hidden.")}
-    except service.NotHidden:
-        errors = {field: _("This proposal is not hidden, or was contested already.")}
+    except WrongPhase as error:
+        errors = {field: error.translated()}
+    except AlreadyHidden as error:
+        errors = {field: error.translated()}
+    except NotHidden as error:
+        errors = {field: error.translated()}
     else:
         return RedirectResponse(f"/proposals/{proposal.id}?done={done}", status_code=303)
     return render(request, template, context | {"errors": errors}, status_code=409)
@@ -324,7 +333,7 @@ async def proposal_review(request: Request, person: CurrentPerson) -> Response:
         )
     try:
         await service.review_contest(proposal, restore)
-    except service.NotHidden:
+    except NotHidden:
         return await _proposal_page(
             request,
             person,

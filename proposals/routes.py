@@ -20,6 +20,13 @@ from chorus.rendering import done_message, render
 from chorus.roles import Role
 from chorus.services import services
 from proposals import forms, service
+from proposals.errors import (
+    AlreadySigned,
+    EndNotLater,
+    PetitionLapsed,
+    WrongPhase,
+    WrongTellerPassphrase,
+)
 from proposals.methods import METHODS
 from proposals.models import Contest, Phase, Proposal, Purpose, Round, Voters
 from proposals.names import (
@@ -31,7 +38,6 @@ from proposals.names import (
 from proposals.pages import (
     DONE,
     electorate,
-    phase_message,
     round_of,
     round_tags,
     round_words,
@@ -209,11 +215,11 @@ async def petition_sign(request: Request, person: CurrentPerson) -> Response:
     round_ = await round_of(request)
     try:
         opened = await service.sign_petition(round_, round_tags(request, round_), person.id)
-    except service.WrongPhase as error:
+    except WrongPhase as error:
         return await round_page_answer(
-            request, person, round_, error=phase_message(error), status_code=409
+            request, person, round_, error=error.translated(), status_code=409
         )
-    except service.AlreadySigned:
+    except AlreadySigned:
         return await round_page_answer(
             request,
             person,
@@ -221,7 +227,7 @@ async def petition_sign(request: Request, person: CurrentPerson) -> Response:
             error=_("You have already signed this petition."),
             status_code=409,
         )
-    except service.PetitionLapsed:
+    except PetitionLapsed:
         return await round_page_answer(
             request, person, round_, error=lapsed_message(round_), status_code=409
         )
@@ -244,9 +250,9 @@ async def round_advance(request: Request, person: CurrentPerson) -> Response:
         )
     try:
         await service.advance(round_, services(request).key_directory, electorate(request))
-    except service.WrongPhase as error:
+    except WrongPhase as error:
         return await round_page_answer(
-            request, person, round_, error=phase_message(error), status_code=409
+            request, person, round_, error=error.translated(), status_code=409
         )
     return RedirectResponse(f"/rounds/{round_.id}?done=advanced", status_code=303)
 
@@ -260,7 +266,7 @@ async def round_extend(request: Request, person: CurrentPerson) -> Response:
             request,
             person,
             round_,
-            error=phase_message(service.WrongPhase(round_.phase)),
+            error=WrongPhase(round_.phase).translated(),
             status_code=409,
         )
     last_day = (round_.voting_ends - timedelta(days=1)).date()
@@ -272,12 +278,12 @@ async def round_extend(request: Request, person: CurrentPerson) -> Response:
     if chosen is not None:
         try:
             await service.extend_voting(round_, chosen)
-        except service.WrongPhase as error:
+        except WrongPhase as error:
             return await round_page_answer(
-                request, person, round_, error=phase_message(error), status_code=409
+                request, person, round_, error=error.translated(), status_code=409
             )
-        except service.EndNotLater:
-            errors = {"voting_ends": _("Choose a day after the last day voting has now.")}
+        except EndNotLater as error:
+            errors = {"voting_ends": error.translated()}
         else:
             return RedirectResponse(f"/rounds/{round_.id}?done=extended", status_code=303)
     context = extend_context(await Round.get(id=round_.id), entered, errors)
@@ -296,9 +302,9 @@ async def round_count(request: Request, person: CurrentPerson) -> Response:
     round_ = await round_of(request)
     if not round_.teller_mode or round_.phase != Phase.COUNTING:
         # Only a round that waits for its tellers is counted here; others close on their date.
-        refusal = service.WrongPhase(round_.phase)
+        refusal = WrongPhase(round_.phase)
         return await round_page_answer(
-            request, person, round_, error=phase_message(refusal), status_code=409
+            request, person, round_, error=refusal.translated(), status_code=409
         )
     limiter = services(request).rate_limiter
     # Wrong tries count per person and round (as a keyed tag, naming nobody to the rate
@@ -313,12 +319,12 @@ async def round_count(request: Request, person: CurrentPerson) -> Response:
         )
     except RateLimited as error:
         message = wait_message(error.retry_after_seconds)
-    except service.WrongTellerPassphrase:
+    except WrongTellerPassphrase as error:
         await limiter.count(TELLERS, tries)
-        message = _("That passphrase does not open the ballots. Check it and try again.")
-    except service.WrongPhase as error:
+        message = error.translated()
+    except WrongPhase as error:
         return await round_page_answer(
-            request, person, round_, error=phase_message(error), status_code=409
+            request, person, round_, error=error.translated(), status_code=409
         )
     else:
         return RedirectResponse(f"/rounds/{round_.id}/results", status_code=303)

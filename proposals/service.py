@@ -36,6 +36,24 @@ from anonymity import ballots, keystore
 from anonymity import electorate as electorates
 from anonymity.keystore import RoundKeysMissing, TellerPassphraseNeeded
 from chorus.roles import Role
+from proposals.errors import (
+    AlreadyHidden,
+    AlreadySigned,
+    AlreadyStanding,
+    AlreadyVoted,
+    BallotTooLong,
+    EndNotLater,
+    NotAuthor,
+    NotAvailable,
+    NotEligible,
+    NotHidden,
+    NotInElectorate,
+    NotSigned,
+    OwnProposal,
+    PetitionLapsed,
+    WrongPhase,
+    WrongTellerPassphrase,
+)
 from proposals.methods import Params, count_ballots
 from proposals.methods.common import tie_break_order
 from proposals.models import (
@@ -93,78 +111,6 @@ class ProposalServices:
     electorate: Electorate
     petition_signatures: Callable[[], Awaitable[int]]  # co-signatures a petition needs
     results_threshold: Callable[[], Awaitable[int]]  # ballots before counts are shown
-
-
-# -- Errors -------------------------------------------------------------------------------
-
-
-class WrongPhase(Exception):
-    """The round is not in a phase that allows this."""
-
-    def __init__(self, phase: Phase) -> None:
-        super().__init__(phase)
-        self.phase = phase
-
-
-class NotAuthor(Exception):
-    """Only the author of a proposal may do this."""
-
-
-class OwnProposal(Exception):
-    """Authors do not co-sign their own proposal."""
-
-
-class AlreadySigned(Exception):
-    """This person has already signed."""
-
-
-class NotSigned(Exception):
-    """There is no signature of this person to take back."""
-
-
-class NotAvailable(Exception):
-    """The proposal is withdrawn or hidden, so it cannot be co-signed."""
-
-
-class NotHidden(Exception):
-    """Only a hidden proposal can be contested or reviewed."""
-
-
-class AlreadyHidden(Exception):
-    """The proposal is hidden already."""
-
-
-class AlreadyStanding(Exception):
-    """This member already stands as a candidate in this election."""
-
-
-class AlreadyVoted(Exception):
-    """This person has voted, and the round does not allow changing a vote."""
-
-
-class WrongTellerPassphrase(Exception):
-    """The passphrase given does not open this round's ballots."""
-
-
-class BallotTooLong(Exception):
-    """The ballot names more than fits in a sealed ballot."""
-
-
-class PetitionLapsed(Exception):
-    """The petition's first date passed before it had enough signatures."""
-
-
-class NotEligible(Exception):
-    """This person does not vote in this round."""
-
-
-class NotInElectorate(Exception):
-    """This person could not vote when voting opened (they joined, or got the role,
-    later), so they do not vote in this round."""
-
-
-class EndNotLater(Exception):
-    """The new last day of voting is not after the one the round has."""
 
 
 # -- Tags: authors and signers, named by nobody ----------------------------------------------

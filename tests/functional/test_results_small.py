@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 from chorus.roles import Role
 from governance.service.charter import set_charter_value
 from proposals import service
+from proposals.errors import EndNotLater, WrongPhase
 from proposals.models import Kind, Phase, Purpose, Round, Voters
 from tests.common.forms import csrf_token
 from tests.common.people import make_person, signed_in_client
@@ -154,8 +155,8 @@ async def test_only_a_lead_and_only_while_voting_is_open_gives_more_time(app, cl
 async def test_voting_cannot_be_moved_earlier_by_the_service_either(app):
     round_, _ = await round_with(app, ["Housing"])
     last_day = (round_.voting_ends - timedelta(days=1)).date()
-    with pytest.raises(service.EndNotLater):
+    with pytest.raises(EndNotLater):
         await service.extend_voting(round_, last_day - timedelta(days=1))
     proposing = await service.open_round(spec())
-    with pytest.raises(service.WrongPhase):
+    with pytest.raises(WrongPhase):
         await service.extend_voting(proposing, last_day + timedelta(days=1))

@@ -11,14 +11,16 @@ import pytest
 from babel.messages.pofile import read_po
 
 import governance
+import proposals
 from governance.errors import GovernanceError
+from proposals.errors import ProposalsError
 
 ROOT = Path(__file__).resolve().parents[2]
-BASES = [(governance, GovernanceError)]
+BASES = [(governance, GovernanceError), (proposals, ProposalsError)]
 
 
-def every_subclass(base: type[GovernanceError]) -> set[type[GovernanceError]]:
-    found: set[type[GovernanceError]] = set(base.__subclasses__())
+def every_subclass(base: type[Exception]) -> set[type[Exception]]:
+    found: set[type[Exception]] = set(base.__subclasses__())
     for child in list(found):
         found |= every_subclass(child)
     return found
@@ -38,8 +40,9 @@ def test_every_error_has_a_message_of_its_own_in_every_language(package, base):
     assert len(errors) >= 5
     translated = french()
     for error in errors:
-        assert error.message != base.message, f"{error.__name__} says nothing of its own"
-        assert translated.get(error.message), f"{error.__name__}: no French for its message"
+        message = getattr(error, "message", "")
+        assert message != base.message, f"{error.__name__} says nothing of its own"
+        assert translated.get(message), f"{error.__name__}: no French for its message"
     assert translated.get(base.message)
 
 

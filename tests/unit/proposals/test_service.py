@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from proposals import service
+from proposals.errors import AlreadySigned, AlreadyStanding
 from proposals.models import Cosignature, Kind, PetitionSignature, Phase, Proposal, Purpose
 from tests.common.rounds import add_proposal, advance_to, key_directory, spec, tag_key
 
@@ -45,7 +46,7 @@ async def test_standing_twice_is_refused_without_a_database_error(app):
     text = service.ProposalText("Carmen", "I will listen to everyone.", [], [])
     await service.submit_proposal(round_, text, tags, member, Kind.CANDIDATE)
     for submission in (None, uuid.uuid4()):
-        with pytest.raises(service.AlreadyStanding):
+        with pytest.raises(AlreadyStanding):
             await service.submit_proposal(round_, text, tags, member, Kind.CANDIDATE, submission)
     assert await Proposal.filter(round=round_).count() == 1
 
@@ -64,7 +65,7 @@ async def test_a_signature_inserted_twice_is_kept_once_and_raises_nothing(app):
 async def test_a_petition_signed_twice_is_refused_and_kept_once(app):
     signer = uuid.uuid4()
     round_ = await service.start_petition(spec(), key_directory(app), signer, 3)
-    with pytest.raises(service.AlreadySigned):
+    with pytest.raises(AlreadySigned):
         await service.sign_petition(round_, tag_key(app, round_), signer)
     (tag,) = await PetitionSignature.filter(round=round_).values_list("signer_tag", flat=True)
     await service._insert_once(PetitionSignature(round=round_, signer_tag=tag))
