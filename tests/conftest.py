@@ -19,10 +19,12 @@ import hypothesis
 import pytest
 from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
+from tortoise.context import TortoiseContext
 from tortoise.transactions import in_transaction
 
-from chorus.app import create_app, migrate
+from chorus.app import create_app, migrate, services_of, tortoise_config
 from chorus.keys import init_key_directory
+from chorus.services import Services
 from chorus.settings import Settings
 from governance.identity.service.invitees import NAMES
 from tests.common.postgres import scratch_database
@@ -124,6 +126,22 @@ def forget_what_joining_kept(key_directory: Path) -> None:
     for folder in key_directory.glob("invitees-*"):
         shutil.rmtree(folder)
     shutil.rmtree(key_directory / NAMES, ignore_errors=True)
+
+
+@pytest.fixture
+async def orm(settings: Settings, key_directory: Path) -> AsyncIterator[Services]:
+    """The database and every service, without an app (no routes, middleware or jobs): for
+    tests of service functions. What the test writes is rolled back after it."""
+    async with TortoiseContext() as context:
+        await context.init(config=tortoise_config(settings))
+        try:
+            async with in_transaction():
+                yield services_of(settings)
+                raise Rollback
+        except Rollback:
+            pass
+        finally:
+            forget_what_joining_kept(key_directory)
 
 
 @pytest.fixture

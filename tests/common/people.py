@@ -6,7 +6,7 @@ import httpx
 from starlette.applications import Starlette
 
 from chorus.roles import Role
-from chorus.services import services
+from chorus.services import Services, services
 from governance.identity.keyring import Keyring
 from governance.identity.service.accounts import Joined, Secrets, join
 from governance.identity.service.invites import create_invite
@@ -16,12 +16,16 @@ from tests.common.forms import csrf_token
 PASSPHRASE = "correct horse battery staple"
 
 
-def secrets_of(app: Starlette) -> Secrets:
-    found: Secrets = services(app).of(Keyring).secrets
-    return found
+def services_in(where: Starlette | Services) -> Services:
+    """The services of an app, or the services themselves (the `orm` fixture's)."""
+    return where if isinstance(where, Services) else services(where)
 
 
-async def invite_code(app: Starlette, role: Role = Role.MEMBER) -> str:
+def secrets_of(app: Starlette | Services) -> Secrets:
+    return services_in(app).of(Keyring).secrets
+
+
+async def invite_code(app: Starlette | Services, role: Role = Role.MEMBER) -> str:
     secrets_ = secrets_of(app)
     created = await create_invite(
         None, role, Charter(), secrets_.lookup_key, key_directory=secrets_.key_directory
@@ -30,7 +34,7 @@ async def invite_code(app: Starlette, role: Role = Role.MEMBER) -> str:
 
 
 async def make_person(
-    app: Starlette, pseudonym: str, *roles: Role, passphrase: str = PASSPHRASE
+    app: Starlette | Services, pseudonym: str, *roles: Role, passphrase: str = PASSPHRASE
 ) -> Joined:
     from governance.identity.models import RoleGrant
 

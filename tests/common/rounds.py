@@ -9,10 +9,11 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 
-from chorus.services import services
+from chorus.services import Services
 from proposals import service
 from proposals.models import Kind, Method, Phase, Proposal, Purpose, Round, Voters
 from proposals.service import ProposalServices
+from tests.common.people import services_in
 
 RECEIPT = re.compile(r'<code id="ballot-receipt">([^<]+)</code>')
 
@@ -43,26 +44,25 @@ def spec(
     )
 
 
-def key_directory(app: Starlette) -> Path:
-    directory: Path = services(app).settings.key_directory
-    return directory
+def key_directory(app: Starlette | Services) -> Path:
+    return services_in(app).key_directory
 
 
-def tag_key(app: Starlette, round_: Round) -> bytes | None:
+def tag_key(app: Starlette | Services, round_: Round) -> bytes | None:
     return service.tag_key_of(key_directory(app), round_)
 
 
-async def advance_to(app: Starlette, round_: Round, phase: Phase) -> Round:
+async def advance_to(app: Starlette | Services, round_: Round, phase: Phase) -> Round:
     order = list(Phase)
     while order.index(round_.phase) < order.index(phase):
         await service.advance(
-            round_, key_directory(app), services(app).of(ProposalServices).electorate
+            round_, key_directory(app), services_in(app).of(ProposalServices).electorate
         )
     return await Round.get(id=round_.id)
 
 
 async def add_proposal(
-    app: Starlette, round_: Round, title: str, author: uuid.UUID | None = None
+    app: Starlette | Services, round_: Round, title: str, author: uuid.UUID | None = None
 ) -> Proposal:
     text = service.ProposalText(title, f"Why {title} matters.", [], [])
     kind = Kind.CANDIDATE if round_.purpose == Purpose.ELECTION else Kind.PROPOSAL
@@ -72,7 +72,7 @@ async def add_proposal(
 
 
 async def round_with(
-    app: Starlette,
+    app: Starlette | Services,
     titles: list[str],
     phase: Phase = Phase.VOTING,
     **options: object,

@@ -92,8 +92,8 @@ def test_activity_cannot_stretch_a_ticket_past_twelve_hours():
 
 
 @pytest.mark.usefixtures("db")
-async def test_a_session_is_live_until_signed_out_and_writes_only_a_keyed_hash(app):
-    joined = await make_person(app, "Bao")
+async def test_a_session_is_live_until_signed_out_and_writes_only_a_keyed_hash(orm):
+    joined = await make_person(orm, "Bao")
     ticket = new_ticket(joined.person, joined.credential, joined.personal_key, "Bao")
     live = await resume_session(ticket, "a" * 64)
     assert live is not None and live.person.id == joined.person.id
@@ -105,8 +105,8 @@ async def test_a_session_is_live_until_signed_out_and_writes_only_a_keyed_hash(a
 
 
 @pytest.mark.usefixtures("db")
-async def test_ending_every_session_refuses_older_tickets_only(app):
-    joined = await make_person(app, "Carmen")
+async def test_ending_every_session_refuses_older_tickets_only(orm):
+    joined = await make_person(orm, "Carmen")
 
     def ticket() -> Ticket:
         return new_ticket(joined.person, joined.credential, joined.personal_key, "Carmen")
@@ -122,7 +122,7 @@ async def test_ending_every_session_refuses_older_tickets_only(app):
 
 
 @pytest.mark.usefixtures("db")
-async def test_the_purge_job_removes_expired_sign_outs(app):
+async def test_the_purge_job_removes_expired_sign_outs(orm):
     await end_session("c" * 64, NOON + timedelta(minutes=30))
     await end_session("d" * 64, NOON + timedelta(hours=2))
     assert await purge_signed_out(now=NOON + timedelta(minutes=45)) == 1

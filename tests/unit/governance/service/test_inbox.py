@@ -38,16 +38,16 @@ def count_statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-async def test_each_member_gets_one_notice_in_a_single_statement(app, monkeypatch):
+async def test_each_member_gets_one_notice_in_a_single_statement(orm, monkeypatch):
     members = [
-        (await make_person(app, name, *roles)).person
+        (await make_person(orm, name, *roles)).person
         for name, roles in [
             ("Ana", (Role.MEMBER,)),
             ("Bao", (Role.MEMBER, Role.LEAD)),
             ("Cy", (Role.MEMBER,)),
         ]
     ]
-    ally = (await make_person(app, "Dee", Role.ALLY)).person
+    ally = (await make_person(orm, "Dee", Role.ALLY)).person
 
     statements = count_statements(monkeypatch)
     sent = await send_to_role(Role.MEMBER, "news", link="/charter")
@@ -65,8 +65,8 @@ async def test_each_member_gets_one_notice_in_a_single_statement(app, monkeypatc
     assert await Notice.filter(person=ally).count() == 0
 
 
-async def test_an_unknown_kind_sends_nothing(app):
-    await make_person(app, "Ana")
+async def test_an_unknown_kind_sends_nothing(orm):
+    await make_person(orm, "Ana")
     before = await Notice.all().count()
     with pytest.raises(ValueError, match="unknown notice kind"):
         await send_to_role(Role.MEMBER, "secret")

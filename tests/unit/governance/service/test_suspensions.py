@@ -6,7 +6,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chorus.services import services
 from governance.errors import ReasonInvalid
 from governance.service.suspensions import REASON_MAX, clean_reason
 
@@ -35,18 +34,18 @@ def test_any_text_is_a_clean_reason_or_a_named_problem(text: str):
 
 
 @pytest.mark.usefixtures("db")
-async def test_the_record_says_which_lead_acted_but_a_closure_not_whose_account(app):
+async def test_the_record_says_which_lead_acted_but_a_closure_not_whose_account(orm):
     from chorus.roles import Role
     from governance.identity.models import Closure, Suspension
     from governance.service.suspensions import close_account, suspend
     from tests.common.people import make_person
 
-    lead = (await make_person(app, "Lena", Role.LEAD)).person
-    paused = (await make_person(app, "Pat")).person
-    gone = (await make_person(app, "Gone")).person
+    lead = (await make_person(orm, "Lena", Role.LEAD)).person
+    paused = (await make_person(orm, "Pat")).person
+    gone = (await make_person(orm, "Gone")).person
     await suspend(paused, "Asked by a member for their safety.", by=lead.id)
     assert (await Suspension.get(person=paused)).suspended_by_id == lead.id
-    await close_account(gone, by=lead.id, asked=True, keys=services(app).settings.key_directory)
+    await close_account(gone, by=lead.id, asked=True, keys=orm.settings.key_directory)
     closure = await Closure.get()
     assert closure.closed_by_id == lead.id
     assert str(gone.id) not in str(closure.__dict__)
