@@ -17,6 +17,7 @@ give an elected member their role.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
@@ -228,22 +229,26 @@ async def open_round(
     only wrapped by that passphrase, which is never stored: counting needs the tellers.
     """
     round_id = uuid.uuid4()
+    teller = None
+    if teller_passphrase is not None:
+        assert key_directory is not None, "teller mode needs the key directory"
+        assert profile is not None, "teller mode needs the argon2id profile"
+        # Stretched now, in a thread, so that no transaction waits for argon2.
+        teller = await keystore.teller_key(teller_passphrase, profile)
     async with in_transaction():
         round_ = await Round.create(
             id=round_id,
             phase=Phase.PROPOSING,
-            teller_mode=teller_passphrase is not None,
+            teller_mode=teller is not None,
             **_round_fields(spec),
         )
-        if teller_passphrase is not None:
-            assert key_directory is not None, "teller mode needs the key directory"
+        if teller is not None and key_directory is not None:
             for advisory in counts(round_):
                 await ballots.open_round(
                     key_directory,
                     anonymity_id(round_, advisory=advisory),
                     allows_revision=spec.allows_revision,
-                    teller_passphrase=teller_passphrase,
-                    profile=profile,
+                    teller=teller,
                 )
     return round_
 
@@ -478,7 +483,30 @@ async def ballot_options(round_: Round) -> list[Proposal]:
     return sorted(listed, key=lambda p: int(p.ballot_key))
 
 
-def count(round_: Round, contents: Sequence[bytes], options: Sequence[str]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Counting:
+    """What counting needs of a round, and nothing else: picklable, so that closing counts
+    in the worker process (anonymity.offload)."""
+
+    id: uuid.UUID
+    method: Method
+    dots_per_ballot: int
+
+    @classmethod
+    def of(cls, round_: Round) -> Counting:
+        return cls(round_.id, Method(round_.method), round_.dots_per_ballot)
+
+
+def count_opened(
+    counting: Counting, options: Sequence[str], contents: Sequence[bytes]
+) -> dict[str, Any]:
+    """`count`, as closing runs it in the worker process (a top-level function)."""
+    return count(counting, contents, options)
+
+
+def count(
+    round_: Round | Counting, contents: Sequence[bytes], options: Sequence[str]
+) -> dict[str, Any]:
     """Tally the opened ballots and keep only the aggregate tables."""
     seed = str(round_.id)
     decoded = [decode_ballot(round_.method, content) for content in contents]
@@ -522,13 +550,18 @@ async def close(
     if round_.phase != closing_from:
         raise WrongPhase(round_.phase)
     options = await ballot_keys(round_)
+    # Opened and counted in the worker process: seconds of pure Python for a big round.
+    counter = functools.partial(count_opened, Counting.of(round_), options)
     tallies: dict[bool, dict[str, Any]] = {}
     try:
         for advisory_count in counts(round_):
             closed = await ballots.close_round(
-                key_directory, anonymity_id(round_, advisory=advisory_count), teller_passphrase
+                key_directory,
+                anonymity_id(round_, advisory=advisory_count),
+                teller_passphrase,
+                count=counter,
             )
-            tallies[advisory_count] = count(round_, closed.contents, options)
+            tallies[advisory_count] = closed.tally
     except TellerPassphraseNeeded:
         raise WrongTellerPassphrase from None
     results, advisory = tallies[False], tallies.get(True)
