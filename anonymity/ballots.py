@@ -419,13 +419,15 @@ def open_and_count(
     return shuffle_and_count(latest, hashes, count)
 
 
-async def _by_tag(model: type[Model], round_id: str, columns: str) -> AsyncIterator[list[Any]]:
-    """The round's rows of `model` (the columns, then the tag), a page at a time in tag
-    order, which the unique index on (round_id, tag) gives without sorting; nothing turns
-    them into models on the loop."""
+async def _by_tag(
+    model: type[Model], round_id: str, column: str
+) -> AsyncIterator[tuple[list[Any], list[str]]]:
+    """One column of the round's rows of `model`, and their tags, a page at a time in tag
+    order (which the unique index on (round_id, tag) gives without sorting), as two lists
+    of plain values: the rows themselves are gone before the loop goes on."""
     connection = connections.get(model._meta.default_connection or "default")
     first, second = _slots(connection, 2)
-    select = f"SELECT {columns}, tag FROM {model._meta.db_table} WHERE round_id = {first}"  # noqa: S608
+    select = f"SELECT {column}, tag FROM {model._meta.db_table} WHERE round_id = {first}"  # noqa: S608
     last: str | None = None
     while True:
         if last is None:
@@ -434,12 +436,13 @@ async def _by_tag(model: type[Model], round_id: str, columns: str) -> AsyncItera
             query = f"{select} AND tag > {second} ORDER BY tag LIMIT {_PAGE}"
             values = [round_id, last]
         _, rows = await connection.execute_query(query, values)
-        page = list(rows)
-        if page:
-            yield page
-        if len(page) < _PAGE:
+        found, tags = [row[0] for row in rows], [str(row[1]) for row in rows]
+        del rows
+        if tags:
+            yield found, tags
+        if len(tags) < _PAGE:
             return
-        last = str(page[-1][-1])
+        last = tags[-1]
 
 
 async def _all(model: type[Model], round_id: str, column: str, order: str) -> list[Any]:
@@ -462,10 +465,8 @@ async def _open_in_worker(round_id: str, private_key: bytes, count: Count | None
     tags: list[str] = []
     replaces: list[str | None] = []
     contents: list[bytes] = []
-    async for page in _by_tag(SealedBallot, round_id, "sealed"):
-        sealed = [bytes(row[0]) for row in page]
-        tags += [str(row[1]) for row in page]
-        del page
+    async for sealed, page_tags in _by_tag(SealedBallot, round_id, "sealed"):
+        tags += page_tags
         opened_replaces, opened_contents = await run_in_process(open_page, private_key, sealed)
         replaces += opened_replaces
         contents += opened_contents
@@ -482,8 +483,8 @@ async def _open_in_worker(round_id: str, private_key: bytes, count: Count | None
     del contents, replaces
     counted = set(tags)
     hashes: list[str] = []
-    async for page in _by_tag(ReceiptHash, round_id, "hash"):
-        hashes += [str(row[0]) for row in page if row[1] in counted]
+    async for page_hashes, page_tags in _by_tag(ReceiptHash, round_id, "hash"):
+        hashes += [str(h) for h, tag in zip(page_hashes, page_tags, strict=True) if tag in counted]
     return await run_in_process(shuffle_and_count, latest, hashes, count)
 
 

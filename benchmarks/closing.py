@@ -265,7 +265,7 @@ async def measure(
 
 
 def report(result: Result) -> list[str]:
-    where = "on the event loop (--inline, as before)" if result.inline else "in a worker process"
+    where = "on the event loop, as before: --inline" if result.inline else "in a worker process"
     return [
         f"SQLite, a Schulze round of {result.ballots:,} sealed ballots over 10 proposals "
         f"(filled in {result.fill_seconds:.1f} s); home page GETs at {RATE:.0f}/s, open loop",
