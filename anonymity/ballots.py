@@ -2,11 +2,11 @@
 
 The interface the domains use (they never touch the tables):
 
-    await open_round(keys, round_id, allows_revision=True, teller_passphrase=None)
+    await open_round(keys, round_id, allows_revision=True, teller=None)
     cast = await submit(keys, round_id, member_id, personal_key, content)
         # cast.receipt: shown once on a first submission; None when revising
-    result = await close_round(keys, round_id, teller_passphrase=None)
-        # result.contents: the opened ballots, in a shuffled order
+    result = await close_round(keys, round_id, teller_passphrase=None, count=None)
+        # result.contents: the opened ballots, in a shuffled order; result.tally: count's
     await receipt_was_counted(round_id, receipt)  /  await counted_receipts(round_id)
 
 How it keeps people and content apart (DESIGN.md, "Anonymity"):
@@ -18,36 +18,41 @@ How it keeps people and content apart (DESIGN.md, "Anonymity"):
 - while the round is open a ballot exists only padded to BALLOT_BYTES and sealed
   to the round's public key (in teller mode its private key is wrapped by the
   tellers' passphrase, so the host cannot open it either);
-- at close every ballot is opened, shuffled with the operating system's
-  cryptographic random source, inserted into `ClearBallot` in that order, and
-  the sealed ballots, markers and receipt links of the round are deleted in the
-  same transaction; then the round's keys are destroyed. Closing resumes where
-  it stopped: the database part is one transaction, the key part is idempotent.
-  It holds the round's row exclusively while it counts: a ballot being stored
-  is finished (and counted) first, a later one finds the round closed, and two
-  closes at once count every ballot once.
+- at close the round first stops taking ballots (one statement, which waits for a
+  ballot being stored: that one is counted, a later one finds the round closed);
+  then every ballot is opened, shuffled with the operating system's cryptographic
+  random source and counted in a worker process (anonymity.offload: seconds of
+  pure Python that would freeze the event loop), inserted into `ClearBallot` in
+  that order in one transaction, and the sealed ballots, markers and receipt
+  links of the round are deleted in the next one (no transaction both deletes a
+  sealed ballot and inserts its opened copy); then the round's keys are
+  destroyed. The round's phase says which step is next, so closing resumes
+  where it stopped, and each write holds the round's row exclusively, so two
+  closes at once store every ballot once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from argon2 import Parameters
 from nacl.public import PrivateKey, SealedBox
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from anonymity.codes import new_code, receipt_hash
 from anonymity.electorate import elector_value
 from anonymity.keystore import (
+    TellerKey,
     create_round_keys,
     destroy_round_keys,
     electorate_key,
@@ -65,6 +70,7 @@ from anonymity.models import (
     ReceiptHash,
     SealedBallot,
 )
+from anonymity.offload import run_in_process
 
 # Every sealed ballot has this size before sealing, whatever it says.
 BALLOT_BYTES = 2048
@@ -97,6 +103,7 @@ class Cast:
 class Closed:
     contents: list[bytes]  # in the shuffled order they were stored in
     counted_receipts: list[str]  # sorted SHA-256 hashes
+    tally: Any = None  # what close_round's `count` made of the contents
 
 
 def marker_for(marker_key: bytes, member_id: str) -> str:
@@ -147,10 +154,11 @@ async def open_round(
     round_id: str,
     *,
     allows_revision: bool = True,
-    teller_passphrase: str | None = None,
-    profile: Parameters | None = None,
+    teller: TellerKey | None = None,
 ) -> None:
-    """Create the round's keys (in the key directory) and its phase row.
+    """Create the round's keys (in the key directory) and its phase row. In teller mode,
+    `teller` is the tellers' passphrase stretched beforehand (keystore.teller_key), out
+    of any transaction.
 
     Safe to call again: an open round is left as it is, and keys left by an attempt that
     never stored the round's row (so never took a ballot) are made anew.
@@ -158,7 +166,7 @@ async def open_round(
     if await AnonymousRound.exists(id=round_id):
         return
     destroy_round_keys(key_directory, round_id)
-    create_round_keys(key_directory, round_id, teller_passphrase, profile)
+    create_round_keys(key_directory, round_id, teller)
     await AnonymousRound.create(id=round_id, allows_revision=allows_revision)
 
 
@@ -343,39 +351,199 @@ _FIRST = (
 
 Checkpoint = Callable[[str], None]
 
+# What a caller makes of a round's opened ballots (a tally, say): a module's top-level
+# function, or a functools.partial of one with picklable arguments, since it runs in
+# another process (anonymity.offload).
+Count = Callable[[list[bytes]], Any]
+
+# Rows sent to the worker, written, or turned into values at once when closing: a page of
+# sealed ballots is 4 MB.
+_PAGE = 2000
+
+T = TypeVar("T")
+
 
 def _no_checkpoint(step: str) -> None:
     return None
 
 
-async def _count_and_forget(round_id: str, private: PrivateKey, checkpoint: Checkpoint) -> None:
-    """Within close_round's transaction: open, shuffle, store in the clear, delete."""
-    rows = await SealedBallot.filter(round_id=round_id).values_list("sealed", "tag")
-    checkpoint("read")
-    box = SealedBox(private)
-    contents = latest_ballots([(tag, *unpad(box.decrypt(sealed))) for sealed, tag in rows])
-    checkpoint("opened")
+@dataclass(frozen=True)
+class Opened:
+    """A round's ballots opened, in a shuffled order, ready to store, and counted."""
+
+    ids: list[str]  # of their stored copies: in increasing order, so in stored order
+    contents: list[bytes]
+    receipts: list[str]  # sorted hashes of the receipts of the ballots opened
+    tally: Any  # what `count` made of the contents; None without one
+
+
+def open_page(private_key: bytes, sealed: list[bytes]) -> tuple[list[str | None], list[bytes]]:
+    """Pure: open sealed ballots; for each, the tag of the ballot it replaces (None for a
+    first ballot) and what it says, in two lists (plain values, which the garbage
+    collector need not follow)."""
+    box = SealedBox(PrivateKey(private_key))
+    replaces: list[str | None] = []
+    contents: list[bytes] = []
+    for data in sealed:
+        supersedes, content = unpad(box.decrypt(data))
+        replaces.append(supersedes)
+        contents.append(content)
+    return replaces, contents
+
+
+def shuffle_and_count(contents: list[bytes], receipts: list[str], count: Count | None) -> Opened:
+    """Pure: shuffle the ballots with the operating system's cryptographic random source
+    and count them; sort the receipts' hashes. The stored copies get random ids, sorted,
+    so that reading them back in id order gives the shuffled order."""
     secrets.SystemRandom().shuffle(contents)
-    checkpoint("shuffled")
-    # The receipts of the ballots just read, matched here rather than with `tag IN (...)`:
-    # a round's tags outnumber the parameters one query may carry (32,767 on asyncpg).
-    tags = {tag for _, tag in rows}
-    receipts = await ReceiptHash.filter(round_id=round_id).values_list("tag", "hash")
-    hashes = sorted(hash_ for tag, hash_ in receipts if tag in tags)
-    await ClearBallot.bulk_create(
-        [ClearBallot(id=uuid.uuid4(), round_id=round_id, content=c) for c in contents],
-        batch_size=2000,
-    )
-    checkpoint("inserted")
-    await CountedReceipt.bulk_create(
-        [CountedReceipt(round_id=round_id, hash=h) for h in hashes], batch_size=2000
-    )
-    await SealedBallot.filter(round_id=round_id).delete()
-    await Marker.filter(round_id=round_id).delete()
-    await Elector.filter(round_id=round_id).delete()  # its key goes with the round's keys
-    await ReceiptHash.filter(round_id=round_id).delete()
-    checkpoint("deleted")
-    await AnonymousRound.filter(id=round_id, phase=Phase.OPEN).update(phase=Phase.COUNTED)
+    ids = sorted(str(uuid.uuid4()) for _ in contents)
+    return Opened(ids, contents, sorted(receipts), None if count is None else count(contents))
+
+
+def open_and_count(
+    private_key: bytes,
+    sealed: list[tuple[bytes, str]],
+    receipts: list[tuple[str, str]],
+    count: Count | None,
+) -> Opened:
+    """Pure: what closing does with a round's ballots, from the sealed ones (sealed bytes,
+    tag) and the round's receipts (tag, hash) to the shuffled ballots, their count and the
+    hashes of the receipts of the ballots counted. close_round runs the same steps, the
+    opening and counting in the worker process and page by page (so that no transfer
+    holds the GIL for long)."""
+    replaces, contents = open_page(private_key, [data for data, _ in sealed])
+    tags = [tag for _, tag in sealed]
+    latest = latest_ballots(list(zip(tags, replaces, contents, strict=True)))
+    counted = set(tags)
+    hashes = [hash_ for tag, hash_ in receipts if tag in counted]
+    return shuffle_and_count(latest, hashes, count)
+
+
+async def _by_tag(
+    model: type[Model], round_id: str, column: str
+) -> AsyncIterator[tuple[list[Any], list[str]]]:
+    """One column of the round's rows of `model`, and their tags, a page at a time in tag
+    order (which the unique index on (round_id, tag) gives without sorting), as two lists
+    of plain values: the rows themselves are gone before the loop goes on."""
+    connection = connections.get(model._meta.default_connection or "default")
+    first, second = _slots(connection, 2)
+    select = f"SELECT {column}, tag FROM {model._meta.db_table} WHERE round_id = {first}"  # noqa: S608
+    last: str | None = None
+    while True:
+        if last is None:
+            query, values = f"{select} ORDER BY tag LIMIT {_PAGE}", [round_id]
+        else:
+            query = f"{select} AND tag > {second} ORDER BY tag LIMIT {_PAGE}"
+            values = [round_id, last]
+        _, rows = await connection.execute_query(query, values)
+        found, tags = [row[0] for row in rows], [str(row[1]) for row in rows]
+        del rows
+        if tags:
+            yield found, tags
+        if len(tags) < _PAGE:
+            return
+        last = tags[-1]
+
+
+async def _all(model: type[Model], round_id: str, column: str, order: str) -> list[Any]:
+    """One column of the round's rows of `model`, in `order`, read in one query."""
+    connection = connections.get(model._meta.default_connection or "default")
+    (slot,) = _slots(connection, 1)
+    table = model._meta.db_table
+    query = f"SELECT {column} FROM {table} WHERE round_id = {slot} ORDER BY {order}"  # noqa: S608
+    _, rows = await connection.execute_query(query, [round_id])
+    values: list[Any] = []
+    for start in range(0, len(rows), _PAGE):
+        values += [row[0] for row in rows[start : start + _PAGE]]
+        await asyncio.sleep(0)
+    return values
+
+
+async def _open_in_worker(round_id: str, private_key: bytes, count: Count | None) -> Opened:
+    """Open, shuffle and count the round's ballots in the worker process, sent a page at
+    a time; the loop keeps only plain values in flat lists and filters them in slices."""
+    tags: list[str] = []
+    replaces: list[str | None] = []
+    contents: list[bytes] = []
+    async for sealed, page_tags in _by_tag(SealedBallot, round_id, "sealed"):
+        tags += page_tags
+        opened_replaces, opened_contents = await run_in_process(open_page, private_key, sealed)
+        replaces += opened_replaces
+        contents += opened_contents
+    replaced = {supersedes for supersedes in replaces if supersedes}
+    latest: list[bytes] = []
+    for start in range(0, len(tags), _PAGE):
+        stop = start + _PAGE
+        latest += [
+            content
+            for tag, content in zip(tags[start:stop], contents[start:stop], strict=True)
+            if tag not in replaced
+        ]
+        await asyncio.sleep(0)
+    del contents, replaces
+    counted = set(tags)
+    hashes: list[str] = []
+    async for page_hashes, page_tags in _by_tag(ReceiptHash, round_id, "hash"):
+        hashes += [str(h) for h, tag in zip(page_hashes, page_tags, strict=True) if tag in counted]
+    return await run_in_process(shuffle_and_count, latest, hashes, count)
+
+
+async def _insert_pages(
+    connection: BaseDBAsyncClient,
+    table: str,
+    columns: Sequence[str],
+    items: Sequence[T],
+    row: Callable[[int, T], list[Any]],
+) -> None:
+    """INSERT a row per item, `row(index, item)`, a page per statement: the rows of a
+    page are made just before it is sent, and the event loop runs between pages."""
+    slots = ", ".join(_slots(connection, len(columns)))
+    query = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({slots})"  # noqa: S608
+    for start in range(0, len(items), _PAGE):
+        page = items[start : start + _PAGE]
+        await connection.execute_many(
+            query, [row(start + offset, item) for offset, item in enumerate(page)]
+        )
+
+
+async def _store_opened(round_id: str, opened: Opened) -> bool:
+    """Store the opened copies and the counted receipts, in one transaction that deletes
+    nothing; False (nothing written) if another close stored them first."""
+    async with in_transaction(ClearBallot._meta.default_connection) as connection:
+        # Taken exclusively, so that of two closes at once, one stores and the other sees it.
+        locked = await AnonymousRound.select_for_update().get(id=round_id)
+        if locked.phase != Phase.CLOSING:
+            return False
+        await _insert_pages(
+            connection,
+            ClearBallot._meta.db_table,
+            ("id", "round_id", "content"),
+            opened.ids,
+            lambda index, id_: [id_, round_id, opened.contents[index]],
+        )
+        await _insert_pages(
+            connection,
+            CountedReceipt._meta.db_table,
+            ("round_id", "hash"),
+            opened.receipts,
+            lambda _, hash_: [round_id, hash_],
+        )
+        await AnonymousRound.filter(id=round_id, phase=Phase.CLOSING).update(phase=Phase.OPENED)
+    return True
+
+
+async def _forget_sealed(round_id: str) -> None:
+    """Delete the round's sealed traces, in a transaction that inserts nothing: no
+    transaction both deletes a sealed ballot and inserts its opened copy."""
+    async with in_transaction(SealedBallot._meta.default_connection):
+        locked = await AnonymousRound.select_for_update().get(id=round_id)
+        if locked.phase != Phase.OPENED:
+            return
+        await SealedBallot.filter(round_id=round_id).delete()
+        await Marker.filter(round_id=round_id).delete()
+        await Elector.filter(round_id=round_id).delete()  # its key goes with the round's keys
+        await ReceiptHash.filter(round_id=round_id).delete()
+        await AnonymousRound.filter(id=round_id, phase=Phase.OPENED).update(phase=Phase.COUNTED)
 
 
 async def close_round(
@@ -383,33 +551,51 @@ async def close_round(
     round_id: str,
     teller_passphrase: str | None = None,
     checkpoint: Checkpoint = _no_checkpoint,
+    count: Count | None = None,
 ) -> Closed:
-    """Open, shuffle, store in the clear, delete the sealed traces, destroy the keys.
+    """Stop taking ballots, open and shuffle them (and `count` them) in the worker process,
+    store the opened copies, delete the sealed traces, destroy the keys.
 
-    Safe to call again after any interruption, and after it finished: the
-    database part is one transaction, destroying keys is idempotent.
-    `checkpoint(step)` is called between steps (tests interrupt there).
+    Each step is its own short transaction, or none, and leaves the round in a phase
+    saying what is left to do, so closing is safe to call again after any interruption,
+    and after it finished; two closes at once store the ballots once. The event loop
+    only reads and writes, a page at a time. `checkpoint(step)` is called between steps
+    (tests interrupt there).
     """
     round_ = await AnonymousRound.get(id=round_id)
-    if round_.phase == Phase.OPEN:
-        private = open_private_key(key_directory, round_id, teller_passphrase)
-        async with in_transaction():
-            # Taken exclusively: a ballot being stored finishes first, later ones find the
-            # round no longer open, and a second close waits, then finds it counted.
-            locked = await AnonymousRound.select_for_update().get(id=round_id)
-            if locked.phase == Phase.OPEN:
-                await _count_and_forget(round_id, private, checkpoint)
+    opened: Opened | None = None
+    tally: Any = None
+    if round_.phase in (Phase.OPEN, Phase.CLOSING):
+        # Before anything changes: a wrong tellers' passphrase leaves the round open.
+        private = await open_private_key(key_directory, round_id, teller_passphrase)
+        # One statement: it waits for a ballot being stored (which holds the round's row
+        # shared), and every later one finds the round no longer open. From here on the
+        # round's sealed ballots are the ones to count.
+        await AnonymousRound.filter(id=round_id, phase=Phase.OPEN).update(phase=Phase.CLOSING)
+        checkpoint("read")
+        opened = await _open_in_worker(round_id, bytes(private), count)
+        checkpoint("opened")
+        checkpoint("shuffled")
+        stored_here = await _store_opened(round_id, opened)
+        checkpoint("inserted")
+        round_ = await AnonymousRound.get(id=round_id)
+        if not stored_here:
+            tally = opened.tally  # the same ballots as the close that stored them
+            opened = None
+    if round_.phase == Phase.OPENED:
+        await _forget_sealed(round_id)
+        checkpoint("deleted")
         round_ = await AnonymousRound.get(id=round_id)
     if round_.phase == Phase.COUNTED:
         destroy_round_keys(key_directory, round_id)
         checkpoint("destroyed")
         await AnonymousRound.filter(id=round_id).update(phase=Phase.CLOSED)
-    stored: list[Any] = await ClearBallot.filter(round_id=round_id).values_list(
-        "content", flat=True
-    )
-    return Closed(
-        contents=[bytes(c) for c in stored], counted_receipts=await counted_receipts(round_id)
-    )
+    if opened is not None:
+        return Closed(opened.contents, opened.receipts, opened.tally)
+    contents = [bytes(content) for content in await _all(ClearBallot, round_id, "content", "id")]
+    if count is not None and tally is None:
+        tally = await run_in_process(count, contents)
+    return Closed(contents, await counted_receipts(round_id), tally)
 
 
 async def has_taken_part(key_directory: Path, round_id: str, member_id: str) -> bool:
@@ -422,10 +608,7 @@ async def has_taken_part(key_directory: Path, round_id: str, member_id: str) -> 
 
 
 async def counted_receipts(round_id: str) -> list[str]:
-    hashes: list[Any] = await CountedReceipt.filter(round_id=round_id).values_list(
-        "hash", flat=True
-    )
-    return sorted(str(h) for h in hashes)
+    return [str(hash_) for hash_ in await _all(CountedReceipt, round_id, "hash", "hash")]
 
 
 async def receipt_was_counted(round_id: str, receipt: str) -> bool:

@@ -11,6 +11,10 @@ Each round (a vote, or a survey of anonymous submissions) has its own folder
   (`anonymity.electorate`), apart from the marker key.
 Destroying a round's folder is what makes its markers and electorate meaningless
 and its sealed ballots unreadable for good.
+
+The tellers' passphrase is stretched (argon2id, slow on purpose) in a thread, off
+the event loop, and before any transaction: `teller_key` when a round opens,
+`open_private_key` when it closes.
 """
 
 from __future__ import annotations
@@ -24,7 +28,14 @@ from argon2 import Parameters
 from nacl.public import PrivateKey, PublicKey
 
 from anonymity.files import key_made_once, shred_file, shred_folder, write_private
-from anonymity.wrapping import Stretched, WrongSecret, check, stretch, unwrap, wrap
+from anonymity.wrapping import (
+    Stretched,
+    WrongSecret,
+    check_off_loop,
+    stretch_off_loop,
+    unwrap,
+    wrap,
+)
 
 ROUNDS = "rounds"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -45,6 +56,20 @@ class RoundKeys:
     teller_mode: bool
 
 
+@dataclass(frozen=True)
+class TellerKey:
+    """The tellers' passphrase, stretched: what wraps a round's private key in teller mode."""
+
+    stretched: Stretched
+    wrapping_key: bytes
+
+
+async def teller_key(passphrase: str, profile: Parameters) -> TellerKey:
+    """Stretch the tellers' passphrase (in a thread); call it before opening a transaction."""
+    stored, wrapping_key = await stretch_off_loop(passphrase, profile)
+    return TellerKey(stored, wrapping_key)
+
+
 def round_directory(key_directory: Path, round_id: str) -> Path:
     if not _SAFE_ID.match(round_id):
         raise ValueError("a round id is 1 to 64 letters, digits, - or _")
@@ -52,12 +77,10 @@ def round_directory(key_directory: Path, round_id: str) -> Path:
 
 
 def create_round_keys(
-    key_directory: Path,
-    round_id: str,
-    teller_passphrase: str | None = None,
-    profile: Parameters | None = None,
+    key_directory: Path, round_id: str, teller: TellerKey | None = None
 ) -> RoundKeys:
-    """Make a round's keys; with a teller passphrase, the private key exists only wrapped."""
+    """Make a round's keys; in teller mode (`teller`: the tellers' passphrase, stretched
+    by `teller_key`), the private key exists only wrapped."""
     folder = round_directory(key_directory, round_id)
     folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     folder.mkdir(mode=0o700)
@@ -65,15 +88,12 @@ def create_round_keys(
     marker_key = secrets.token_bytes(32)
     write_private(folder / "marker_key", marker_key)
     write_private(folder / "public_key", bytes(private.public_key))
-    if teller_passphrase is None:
+    if teller is None:
         write_private(folder / "private_key", bytes(private))
     else:
-        if profile is None:
-            raise ValueError("teller mode needs the argon2id profile to stretch the passphrase")
-        stored, wrapping_key = stretch(teller_passphrase, profile)
-        write_private(folder / "private_key.stretched", stored.encode())
-        write_private(folder / "private_key.wrapped", wrap(bytes(private), wrapping_key))
-    return RoundKeys(marker_key, bytes(private.public_key), teller_passphrase is not None)
+        write_private(folder / "private_key.stretched", teller.stretched.encode())
+        write_private(folder / "private_key.wrapped", wrap(bytes(private), teller.wrapping_key))
+    return RoundKeys(marker_key, bytes(private.public_key), teller is not None)
 
 
 def load_round_keys(key_directory: Path, round_id: str) -> RoundKeys:
@@ -88,9 +108,10 @@ def load_round_keys(key_directory: Path, round_id: str) -> RoundKeys:
         raise RoundKeysMissing(round_id) from error
 
 
-def open_private_key(
+async def open_private_key(
     key_directory: Path, round_id: str, teller_passphrase: str | None = None
 ) -> PrivateKey:
+    """The round's private key; in teller mode the passphrase is checked in a thread."""
     folder = round_directory(key_directory, round_id)
     if (folder / "private_key").exists():
         return PrivateKey((folder / "private_key").read_bytes())
@@ -100,7 +121,7 @@ def open_private_key(
         raise TellerPassphraseNeeded(round_id)
     stored = Stretched.decode((folder / "private_key.stretched").read_bytes())
     try:
-        wrapping_key = check(teller_passphrase, stored)
+        wrapping_key = await check_off_loop(teller_passphrase, stored)
     except WrongSecret as error:
         raise TellerPassphraseNeeded(round_id) from error
     return PrivateKey(unwrap((folder / "private_key.wrapped").read_bytes(), wrapping_key))

@@ -22,7 +22,9 @@ from tortoise.models import Model
 
 class Phase(StrEnum):
     OPEN = "open"
-    COUNTED = "counted"  # ballots opened and shuffled; keys not yet destroyed
+    CLOSING = "closing"  # takes no more ballots; being opened
+    OPENED = "opened"  # opened and shuffled copies stored; sealed traces not yet deleted
+    COUNTED = "counted"  # sealed traces deleted; keys not yet destroyed
     CLOSED = "closed"
 
 

@@ -5,10 +5,16 @@ verifies the passphrase, the second half is the key that wraps the person's
 personal key (a NaCl secret box). The server stores the parameters, the salt,
 the verifier and the wrapped key, never the personal key in the clear; without
 the passphrase (or a recovery code) it cannot be unwrapped.
+
+Stretching takes a second or so on purpose. In the app it runs only through
+`stretch_off_loop` and `check_off_loop`, in a thread (argon2 releases the GIL),
+so the event loop keeps serving pages meanwhile; callers stretch before opening
+a transaction, so no lock is held while it runs.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -87,6 +93,18 @@ def check(secret: str, stored: Stretched) -> bytes:
     if not hmac.compare_digest(again.verifier, stored.verifier):
         raise WrongSecret
     return wrapping_key
+
+
+async def stretch_off_loop(
+    secret: str, profile: Parameters, salt: bytes | None = None
+) -> tuple[Stretched, bytes]:
+    """`stretch`, in a thread: the event loop goes on meanwhile."""
+    return await asyncio.to_thread(stretch, secret, profile, salt)
+
+
+async def check_off_loop(secret: str, stored: Stretched) -> bytes:
+    """`check`, in a thread: the event loop goes on meanwhile."""
+    return await asyncio.to_thread(check, secret, stored)
 
 
 def wrap(personal_key: bytes, wrapping_key: bytes) -> bytes:

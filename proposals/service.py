@@ -17,6 +17,7 @@ give an elected member their role.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
@@ -182,22 +183,26 @@ async def open_round(
     only wrapped by that passphrase, which is never stored: counting needs the tellers.
     """
     round_id = uuid.uuid4()
+    teller = None
+    if teller_passphrase is not None:
+        assert key_directory is not None, "teller mode needs the key directory"
+        assert profile is not None, "teller mode needs the argon2id profile"
+        # Stretched now, in a thread, so that no transaction waits for argon2.
+        teller = await keystore.teller_key(teller_passphrase, profile)
     async with in_transaction():
         round_ = await Round.create(
             id=round_id,
             phase=Phase.PROPOSING,
-            teller_mode=teller_passphrase is not None,
+            teller_mode=teller is not None,
             **_round_fields(spec),
         )
-        if teller_passphrase is not None:
-            assert key_directory is not None, "teller mode needs the key directory"
+        if teller is not None and key_directory is not None:
             for advisory in counts(round_):
                 await ballots.open_round(
                     key_directory,
                     anonymity_id(round_, advisory=advisory),
                     allows_revision=spec.allows_revision,
-                    teller_passphrase=teller_passphrase,
-                    profile=profile,
+                    teller=teller,
                 )
     return round_
 
@@ -453,13 +458,24 @@ async def close(
     if round_.phase != closing_from:
         raise WrongPhase(round_.phase)
     options = await ballot_keys(round_)
+    # Opened and counted in the worker process: seconds of pure Python for a big round.
+    counter = functools.partial(
+        count_ballots,
+        Method(round_.method),
+        Params.of(round_),
+        options=options,
+        seed=str(round_.id),
+    )
     tallies: dict[bool, dict[str, Any]] = {}
     try:
         for advisory_count in counts(round_):
             closed = await ballots.close_round(
-                key_directory, anonymity_id(round_, advisory=advisory_count), teller_passphrase
+                key_directory,
+                anonymity_id(round_, advisory=advisory_count),
+                teller_passphrase,
+                count=counter,
             )
-            tallies[advisory_count] = count(round_, closed.contents, options)
+            tallies[advisory_count] = closed.tally
     except TellerPassphraseNeeded:
         raise WrongTellerPassphrase from None
     results, advisory = tallies[False], tallies.get(True)

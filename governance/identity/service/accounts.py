@@ -9,12 +9,12 @@ database can trace to them, and cannot be lined up with what they do next
 (governance.identity.service.invitees).
 
 Stretching a passphrase is slow on purpose (argon2id), so it runs in a thread,
-off the event loop, and before any transaction opens.
+off the event loop (anonymity.wrapping.stretch_off_loop), and before any
+transaction opens.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import unicodedata
@@ -32,10 +32,10 @@ from anonymity.codes import new_code, normalise_code
 from anonymity.wrapping import (
     Stretched,
     WrongSecret,
-    check,
+    check_off_loop,
     keyed_hash,
     new_personal_key,
-    stretch,
+    stretch_off_loop,
     unwrap,
     wrap,
 )
@@ -136,14 +136,6 @@ def code_wrapping_key(code: str) -> bytes:
     return hashlib.sha256(b"chorus:recovery-code:" + code.encode()).digest()
 
 
-async def _stretch(passphrase: str, profile: Parameters) -> tuple[Stretched, bytes]:
-    return await asyncio.to_thread(stretch, passphrase, profile)
-
-
-async def _check(passphrase: str, stored: Stretched) -> bytes:
-    return await asyncio.to_thread(check, passphrase, stored)
-
-
 def _recovery_rows(
     credential_id: uuid.UUID, personal_key: bytes, lookup_key: bytes
 ) -> tuple[list[RecoveryCode], list[str]]:
@@ -174,7 +166,7 @@ async def join(
     lookup_name = name_lookup(folded, secrets_)
     if await Credential.exists(name_lookup=lookup_name):
         raise PseudonymTaken
-    stored, wrapping_key = await _stretch(passphrase, secrets_.profile)
+    stored, wrapping_key = await stretch_off_loop(passphrase, secrets_.profile)
     personal_key = new_personal_key()
     keys = secrets_.key_directory
     named: uuid.UUID | None = None  # whose pseudonym this call kept, to undo on failure
@@ -240,10 +232,10 @@ async def sign_in(pseudonym: str, passphrase: str, secrets_: Secrets) -> SignedI
     credential = await _credential_of(pseudonym, secrets_)
     if credential is None:
         # Spend the same time as a real check, so timing does not reveal who has an account.
-        await _stretch(passphrase, secrets_.profile)
+        await stretch_off_loop(passphrase, secrets_.profile)
         raise WrongCredentials
     try:
-        wrapping_key = await _check(passphrase, Stretched.decode(credential.passphrase))
+        wrapping_key = await check_off_loop(passphrase, Stretched.decode(credential.passphrase))
         personal_key = unwrap(credential.wrapped_key, wrapping_key)
     except WrongSecret as error:
         raise WrongCredentials from error
@@ -279,7 +271,7 @@ async def recover(
         raise WrongCredentials from error
     person = await _person_behind(credential, personal_key)
     await raise_if_suspended(person)  # before anything changes: the code stays unused
-    stored, wrapping_key = await _stretch(passphrase, secrets_.profile)
+    stored, wrapping_key = await stretch_off_loop(passphrase, secrets_.profile)
     async with in_transaction():
         if await RecoveryCode.filter(id=row.id).delete() != 1:
             raise WrongCredentials
@@ -311,12 +303,12 @@ async def change_passphrase(
     """A new passphrase; the personal key stays the same, wrapped anew. Every session
     ends (the caller gives this browser a fresh one)."""
     try:
-        old_key = await _check(current, Stretched.decode(credential.passphrase))
+        old_key = await check_off_loop(current, Stretched.decode(credential.passphrase))
     except WrongSecret as error:
         raise WrongCredentials from error
     check_new_passphrase(new, confirmation, secrets_.passphrase_min_length)
     personal_key = unwrap(credential.wrapped_key, old_key)
-    stored, wrapping_key = await _stretch(new, secrets_.profile)
+    stored, wrapping_key = await stretch_off_loop(new, secrets_.profile)
     await _set_passphrase(credential, stored, wrap(personal_key, wrapping_key))
 
 
@@ -345,7 +337,7 @@ async def delete_account(
 ) -> None:
     """Remove the account and everything tied to it; anonymous votes and feedback stay counted."""
     try:
-        await _check(passphrase, Stretched.decode(credential.passphrase))
+        await check_off_loop(passphrase, Stretched.decode(credential.passphrase))
     except WrongSecret as error:
         raise WrongCredentials from error
     async with in_transaction():

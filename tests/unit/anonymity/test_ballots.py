@@ -26,7 +26,12 @@ from anonymity.ballots import (
     unpad,
 )
 from anonymity.codes import receipt_hash
-from anonymity.keystore import TellerPassphraseNeeded, open_private_key, round_directory
+from anonymity.keystore import (
+    TellerPassphraseNeeded,
+    open_private_key,
+    round_directory,
+    teller_key,
+)
 from anonymity.models import (
     AnonymousRound,
     ClearBallot,
@@ -164,11 +169,12 @@ async def test_an_oversized_ballot_is_refused(keys: Path):
 
 async def test_in_teller_mode_not_even_the_host_can_open_a_ballot(keys: Path):
     rid = round_id()
-    await open_round(keys, rid, teller_passphrase="the tellers' long passphrase", profile=CHEAPEST)
+    teller = await teller_key("the tellers' long passphrase", CHEAPEST)
+    await open_round(keys, rid, teller=teller)
     await submit(keys, rid, *member(), b"secret")
     assert not (round_directory(keys, rid) / "private_key").exists()
     with pytest.raises(TellerPassphraseNeeded):
-        open_private_key(keys, rid)
+        await open_private_key(keys, rid)
     with pytest.raises(TellerPassphraseNeeded):
         await close_round(keys, rid, teller_passphrase="a guess at the passphrase")
     assert (await AnonymousRound.get(id=rid)).phase == Phase.OPEN

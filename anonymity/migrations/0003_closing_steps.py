@@ -1,0 +1,17 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from anonymity.models import Phase
+from tortoise import fields
+
+class Migration(migrations.Migration):
+    dependencies = [('anonymity', '0002_electorate')]
+
+    initial = False
+
+    operations = [
+        ops.AlterField(
+            model_name='AnonymousRound',
+            name='phase',
+            field=fields.CharEnumField(default=Phase.OPEN, description='OPEN: open\nCLOSING: closing\nOPENED: opened\nCOUNTED: counted\nCLOSED: closed', enum_type=Phase, max_length=10),
+        ),
+    ]
