@@ -5,12 +5,11 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import AsyncIterator
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
-from starlette.types import ASGIApp, Lifespan
+from starlette.types import ASGIApp
 from tortoise.contrib.starlette import RegisterTortoise
 
 from anonymity.retention import retention_job
@@ -27,7 +26,6 @@ from chorus.memo import Memo
 from chorus.middleware import ChangesMiddleware, LanguageMiddleware, SecurityHeadersMiddleware
 from chorus.ratelimit import RateLimiter
 from chorus.rendering import Renderer, StaticAssets
-from chorus.routing import IndexedRouter
 from chorus.sessions import CookieKeys, SessionMiddleware
 from chorus.settings import Settings
 from governance import charter_routes, electorate, inbox_routes, lead_routes
@@ -89,10 +87,6 @@ def all_jobs(settings: Settings) -> list[PeriodicJob]:
 
 
 class Chorus(Starlette):
-    def __init__(self, routes: list[BaseRoute], lifespan: Lifespan[Chorus], **options: Any) -> None:
-        super().__init__(routes=routes, lifespan=lifespan, **options)
-        self.router = IndexedRouter(routes, lifespan=lifespan)
-
     def build_middleware_stack(self) -> ASGIApp:
         # Outside Starlette's error middleware, so that 500 pages get the headers too.
         return SecurityHeadersMiddleware(super().build_middleware_stack())

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from chorus import memo
 from governance import invitees
 from governance.charter import current_charter
 from governance.inbox import send_notice, send_to_role
@@ -37,6 +38,7 @@ async def seat(role: str, person_id: UUID) -> None:
     if person is None:
         return  # the account was closed since they stood
     _, granted = await RoleGrant.get_or_create(person=person, role=Role(role))
+    memo.changed(memo.SESSIONS)  # sessions carry their roles
     if granted:
         await send_notice(person, "account", "/account")
 

@@ -4,6 +4,7 @@ anonymity/ and shows the ballot receipt once (never in an address)."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -12,8 +13,8 @@ from starlette.routing import Route
 
 from chorus.auth import signed_in
 from chorus.i18n import _
-from chorus.memo import generation, memo_of
-from chorus.rendering import render, render_kept, render_remembered
+from chorus.memo import memo_of, round_key, shared_page
+from chorus.rendering import RolesOnly, render, render_kept
 from chorus.sessions import CurrentPerson
 from chorus.state import key_directory
 from proposals import forms, service
@@ -24,6 +25,7 @@ from proposals.names import (
 from proposals.pages import (
     ALLY,
     MEMBER,
+    ROUND_WORDS,
     phase_message,
     remembered_round,
     round_of,
@@ -34,10 +36,14 @@ from proposals.routes import round_page_answer
 
 
 async def ballot_context(
-    request: Request, person: CurrentPerson, round_: Round, has_voted: bool | None = None
+    request: Request,
+    person: CurrentPerson | RolesOnly,
+    round_: Round,
+    has_voted: bool | None = None,
 ) -> dict[str, Any]:
     options = await service.ballot_options(round_)
     if has_voted is None:
+        assert isinstance(person, CurrentPerson)
         has_voted = await voted(request, person, round_)
     context = round_words(round_) | {
         "options": options,
@@ -129,23 +135,45 @@ async def ballot(request: Request, person: CurrentPerson) -> Response:
 
 async def ballot_page(request: Request, person: CurrentPerson) -> Response:
     """The empty ballot: the same for everyone with the same roles who has (or has not)
-    voted, so it is read and rendered once and reused for a moment (chorus.memo)."""
-    began = generation()
+    voted, so it is read and rendered once and reused (chorus.memo.shared_page)."""
     round_ = await remembered_round(request)
     refused = await _refusal(request, person, round_)
     if refused:
         return refused
+    # This person's own answer, kept a moment under a key no other person's request asks
+    # for, and forgotten as soon as they cast (ballot_confirm).
     has_voted = await memo_of(request).get_or_read(
-        ("voted", round_.id, person.person.id, person.roles),
-        lambda: voted(request, person, round_),
+        _voted_key(round_, person), lambda: voted(request, person, round_), round_key(round_.id)
     )
-    return await render_remembered(
-        request,
-        "proposals/ballot.html",
-        (round_.id, has_voted),
-        lambda: ballot_context(request, person, round_, has_voted),
-        began,
-    )
+    return await shared_ballot(request, round_.id, has_voted)
+
+
+def _voted_key(round_: Round, person: CurrentPerson) -> tuple[object, ...]:
+    return ("voted", round_.id, person.person.id, person.roles)
+
+
+BALLOT_NAMES = (
+    *ROUND_WORDS,
+    "options",
+    "labels",
+    "ranks",
+    "grades",
+    "advisory",
+    "has_voted",
+    "values",
+    "errors",
+    "error",
+)
+
+
+@shared_page(
+    "proposals/ballot.html", names=BALLOT_NAMES, depends=lambda round_id, _: [round_key(round_id)]
+)
+async def shared_ballot(request: Request, round_id: UUID, has_voted: bool) -> dict[str, Any]:
+    round_ = await remembered_round(request)
+    # Who asks is known by their roles only, as the page is for everyone who holds them.
+    roles_only = RolesOnly(frozenset(request.state.person.roles))
+    return await ballot_context(request, roles_only, round_, has_voted)
 
 
 @signed_in(MEMBER, ALLY)
@@ -188,6 +216,7 @@ async def ballot_confirm(request: Request, person: CurrentPerson) -> Response:
             context |= {"values": entered.entered}
             return render(request, "proposals/ballot.html", context, status_code=409)
         else:
+            memo_of(request).forget(_voted_key(round_, person))
             values = {
                 "round_id": str(round_.id),
                 "voting_day": shown_day(round_.voting_ends),

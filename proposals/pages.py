@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from chorus.i18n import N_, _, current_language
-from chorus.memo import memo_of
+from chorus.memo import memo_of, round_key
 from chorus.state import key_directory
 from chorus.vocabulary import FORMS_OF_TRAFFICKING, OPPRESSION_CATEGORIES, choices
 from proposals import service
@@ -68,8 +68,9 @@ async def round_of(request: Request) -> Round:
 
 async def remembered_round(request: Request) -> Round:
     """The round of a page that only reads it, reused from the app's memo (chorus.memo)."""
+    round_id = _uuid(request, "round_id")
     return await memo_of(request).get_or_read(
-        ("round", _uuid(request, "round_id")), lambda: round_of(request)
+        ("round", round_id), lambda: round_of(request), round_key(round_id)
     )
 
 
@@ -84,6 +85,18 @@ def shown_day(moment: datetime) -> str:
     """The last day of a phase (phases end at midnight UTC after it)."""
     last = (moment.astimezone(UTC) - timedelta(days=1)).date()
     return format_date(last, format="long", locale=current_language())
+
+
+# The names round_words gives a page.
+ROUND_WORDS = (
+    "round",
+    "phase_name",
+    "purpose_name",
+    "method_name",
+    "voters_name",
+    "elects_name",
+    "dates",
+)
 
 
 def round_words(round_: Round) -> dict[str, Any]:
