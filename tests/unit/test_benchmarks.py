@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from benchmarks import home
+import os
+
+import pytest
+
+from benchmarks import home, pages
 
 
 async def test_the_home_page_benchmark_runs_and_reports_positive_rates() -> None:
@@ -14,4 +18,32 @@ async def test_the_home_page_benchmark_runs_and_reports_positive_rates() -> None
     assert result.chorus_bytes > 1000
     assert abs(result.chorus_bytes - result.bare_bytes) <= 8
     lines = home.report(result, requests=5, rounds=2, warmup=1)
+    assert lines[-1] in ("result: PASS", "result: FAIL")
+
+
+@pytest.mark.postgres_only
+async def test_the_pages_benchmark_measures_every_page_alone_and_under_load() -> None:
+    server = os.environ.get("CHORUS_TEST_DATABASE_URL")
+    if not server:
+        pytest.skip("CHORUS_TEST_DATABASE_URL is not set")
+    sizes = pages.Sizes(
+        members=35, rounds=5, notices=3, seconds=0.1, turns=1, casting_ballots=4, casting_rounds=1
+    )
+    result = await pages.measure(server, sizes)
+
+    assert [page.name for page in result.pages] == [
+        "rounds list",
+        "round",
+        "ballot",
+        "results",
+        "inbox",
+        "account",
+    ]
+    for page in result.pages:
+        assert page.bytes > 1000
+        for rates in (page.alone, page.loaded):
+            assert len(rates[0]) == len(rates[1]) == 1 and min(*rates[0], *rates[1]) > 0
+    assert result.casts_sent > 0 and result.casts_failed == 0
+    lines = pages.report(result)
+    assert sum(line.endswith(("PASS", "FAIL")) for line in lines) == len(result.pages) + 2
     assert lines[-1] in ("result: PASS", "result: FAIL")
