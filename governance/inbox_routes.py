@@ -8,6 +8,7 @@ notice: each writes a mark keyed by the person's own key (governance.inbox).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -44,7 +45,13 @@ class ShownNotice:
 
 
 def shown_date(day: date) -> str:
-    return format_date(day, format="long", locale=current_language())
+    return _shown_date(day, current_language())
+
+
+@functools.lru_cache(maxsize=1024)
+def _shown_date(day: date, language: str) -> str:
+    """Babel takes a while to write a date: each day is written once per language."""
+    return format_date(day, format="long", locale=language)
 
 
 def local_link(link: str) -> str:

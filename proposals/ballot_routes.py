@@ -31,6 +31,7 @@ from proposals.pages import (
     round_of,
     round_words,
     shown_day,
+    voted_key,
 )
 from proposals.routes import round_page_answer
 
@@ -143,13 +144,9 @@ async def ballot_page(request: Request, person: CurrentPerson) -> Response:
     # This person's own answer, kept a moment under a key no other person's request asks
     # for, and forgotten as soon as they cast (ballot_confirm).
     has_voted = await memo_of(request).get_or_read(
-        _voted_key(round_, person), lambda: voted(request, person, round_), round_key(round_.id)
+        voted_key(round_, person), lambda: voted(request, person, round_), round_key(round_.id)
     )
     return await shared_ballot(request, round_.id, has_voted)
-
-
-def _voted_key(round_: Round, person: CurrentPerson) -> tuple[object, ...]:
-    return ("voted", round_.id, person.person.id, person.roles)
 
 
 BALLOT_NAMES = (
@@ -216,7 +213,7 @@ async def ballot_confirm(request: Request, person: CurrentPerson) -> Response:
             context |= {"values": entered.entered}
             return render(request, "proposals/ballot.html", context, status_code=409)
         else:
-            memo_of(request).forget(_voted_key(round_, person))
+            memo_of(request).forget(voted_key(round_, person))
             values = {
                 "round_id": str(round_.id),
                 "voting_day": shown_day(round_.voting_ends),

@@ -74,6 +74,12 @@ async def remembered_round(request: Request) -> Round:
     )
 
 
+def voted_key(round_: Round, person: Any) -> tuple[object, ...]:
+    """Where whether this person has voted in this round is kept a moment (chorus.memo):
+    a key only their own requests ask for; forgotten as soon as they cast."""
+    return ("voted", round_.id, person.person.id, person.roles)
+
+
 async def proposal_of(request: Request) -> tuple[Proposal, Round]:
     found = await Proposal.get_or_none(id=_uuid(request, "proposal_id"))
     if found is None:

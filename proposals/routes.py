@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from chorus.auth import signed_in
 from chorus.i18n import _
+from chorus.memo import ROUNDS, memo_of, round_key, shared_page
 from chorus.ratelimit import TELLERS, RateLimited, RateLimiter, wait_message
 from chorus.rendering import done_message, render
 from chorus.sessions import CurrentPerson
@@ -34,28 +35,37 @@ from proposals.pages import (
     MEMBER,
     electorate,
     phase_message,
+    remembered_round,
     round_of,
     round_tags,
     round_words,
     shown_day,
+    voted_key,
 )
 
 
 @signed_in()
 async def rounds_list(request: Request, person: CurrentPerson) -> Response:
+    done = request.query_params.get("done", "")
+    return await shared_rounds_list(request, done if done in DONE else "")
+
+
+@shared_page(
+    "proposals/rounds.html",
+    names=("by_phase", "phase_names", "done", "can_open", "can_petition"),
+    depends=lambda done: [ROUNDS],
+)
+async def shared_rounds_list(request: Request, done: str) -> dict[str, Any]:
+    """The same for everyone with the same roles (chorus.memo.shared_page)."""
     listed = await Round.all().order_by("voting_ends")
-    by_phase = {phase: [r for r in listed if r.phase == phase] for phase in Phase}
-    return render(
-        request,
-        "proposals/rounds.html",
-        {
-            "by_phase": by_phase,
-            "phase_names": PHASE_NAMES,
-            "done": done_message(request, DONE),
-            "can_open": person.has(LEAD),
-            "can_petition": person.has(MEMBER),
-        },
-    )
+    roles = frozenset(request.state.person.roles)
+    return {
+        "by_phase": {phase: [r for r in listed if r.phase == phase] for phase in Phase},
+        "phase_names": PHASE_NAMES,
+        "done": _(DONE[done]) if done else "",
+        "can_open": LEAD in roles,
+        "can_petition": MEMBER in roles,
+    }
 
 
 def round_form_context(
@@ -137,7 +147,7 @@ async def petition_new(request: Request, person: CurrentPerson) -> Response:
 
 @signed_in()
 async def round_page(request: Request, person: CurrentPerson) -> Response:
-    round_ = await round_of(request)
+    round_ = await remembered_round(request)
     return await round_page_answer(request, person, round_)
 
 
@@ -150,9 +160,8 @@ async def round_page_answer(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    counts = await service.cosignature_counts(round_)
-    proposals = sorted(
-        await Proposal.filter(round=round_), key=lambda p: (p.withdrawn, p.title.casefold())
+    counts, proposals = await memo_of(request).get_or_read(
+        ("proposals", round_.id), lambda: _proposals_of(round_), round_key(round_.id)
     )
     key, me = round_tags(request, round_), person.person.id
     rows = [
@@ -165,6 +174,12 @@ async def round_page_answer(
         for p in proposals
     ]
     signatures = await round_.signatures.all().count() if round_.phase == Phase.PETITION else 0
+    # This person's own answer, as on the ballot page (kept a moment, forgotten as they cast).
+    has_voted = await memo_of(request).get_or_read(
+        voted_key(round_, person),
+        lambda: service.has_voted(round_, person.roles, me, key_directory(request)),
+        round_key(round_.id),
+    )
     signed = (
         await service.has_signed_petition(round_, key, me)
         if round_.phase == Phase.PETITION
@@ -183,7 +198,7 @@ async def round_page_answer(
             "is_lead": person.has(LEAD),
             "votes": voter is not None,
             "advisory": voter is True,
-            "has_voted": await service.has_voted(round_, person.roles, me, key_directory(request)),
+            "has_voted": has_voted,
             "next_phase": _(PHASE_NAMES[following])
             if (following := service.next_phase(round_))
             else "",
@@ -195,6 +210,15 @@ async def round_page_answer(
         },
         status_code=status_code,
     )
+
+
+async def _proposals_of(round_: Round) -> tuple[dict[Any, int], list[Proposal]]:
+    """A round's proposals, listed, and their co-signature counts: the same for everyone."""
+    counts = await service.cosignature_counts(round_)
+    proposals = sorted(
+        await Proposal.filter(round=round_), key=lambda p: (p.withdrawn, p.title.casefold())
+    )
+    return counts, proposals
 
 
 def lapsed_message(round_: Round) -> str:

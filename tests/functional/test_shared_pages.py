@@ -45,7 +45,11 @@ def names_read(env: jinja2.Environment, name: str, seen: set[str] | None = None)
 
 
 def test_every_shared_page_is_declared():
-    assert set(PAGES) == {"proposals/ballot.html", "proposals/results.html"}
+    assert set(PAGES) == {
+        "proposals/ballot.html",
+        "proposals/results.html",
+        "proposals/rounds.html",
+    }
     assert callable(ballot_routes.shared_ballot) and callable(results_routes.shared_results)
 
 
