@@ -28,7 +28,6 @@ from proposals.pages import (
     ROUND_WORDS,
     phase_message,
     remembered_round,
-    round_of,
     round_words,
     shown_day,
     voted_key,
@@ -88,7 +87,8 @@ async def _refusal(request: Request, person: CurrentPerson, round_: Round) -> Re
 
 
 async def _ballot_guard(request: Request, person: CurrentPerson) -> tuple[Round, Response | None]:
-    round_ = await round_of(request)
+    # From the memo: storing a ballot checks again, in the database, that the round is open.
+    round_ = await remembered_round(request)
     return round_, await _refusal(request, person, round_)
 
 
@@ -179,11 +179,12 @@ async def ballot_confirm(request: Request, person: CurrentPerson) -> Response:
     if refused:
         return refused
     form = await request.form()
+    # The same for everyone, and fixed once voting has started.
+    keys = await memo_of(request).get_or_read(
+        ("ballot keys", round_.id), lambda: service.ballot_keys(round_), round_key(round_.id)
+    )
     entered, errors = forms.read_ballot(
-        form,
-        round_.method,
-        await service.ballot_keys(round_),
-        dots_per_ballot=round_.dots_per_ballot,
+        form, round_.method, keys, dots_per_ballot=round_.dots_per_ballot
     )
     if not errors:
         try:
