@@ -48,6 +48,7 @@ def test_every_shared_page_is_declared():
     assert set(PAGES) == {
         "proposals/ballot.html",
         "proposals/results.html",
+        "proposals/round.html",
         "proposals/rounds.html",
     }
     assert callable(ballot_routes.shared_ballot) and callable(results_routes.shared_results)
