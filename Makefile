@@ -33,6 +33,7 @@ benchmark: setup
 	$(UV) run python -m benchmarks.anonymity
 	$(UV) run python -m benchmarks.tally
 	$(UV) run python -m benchmarks.voting
+	$(UV) run python -m benchmarks.pages
 
 clean:
 	rm -rf .venv .tools var dist

@@ -10,12 +10,11 @@ import contextlib
 import dataclasses
 import gc
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
-from starlette.types import ASGIApp, Lifespan
+from starlette.types import ASGIApp
 from tortoise.contrib.starlette import RegisterTortoise
 
 from chorus.compression import GzipMiddleware
@@ -31,7 +30,6 @@ from chorus.middleware import ChangesMiddleware, LanguageMiddleware, SecurityHea
 from chorus.ratelimit import RateLimiter
 from chorus.rendering import Renderer, StaticAssets
 from chorus.roles import ROLE_NAMES
-from chorus.routing import IndexedRouter
 from chorus.services import Services
 from chorus.settings import Settings
 
@@ -94,10 +92,6 @@ def all_routes(domains: Sequence[Domain]) -> list[BaseRoute]:
 
 
 class Chorus(Starlette):
-    def __init__(self, routes: list[BaseRoute], lifespan: Lifespan[Chorus], **options: Any) -> None:
-        super().__init__(routes=routes, lifespan=lifespan, **options)
-        self.router = IndexedRouter(routes, lifespan=lifespan)
-
     def build_middleware_stack(self) -> ASGIApp:
         # Outside Starlette's error middleware, so that 500 pages get the headers too.
         return SecurityHeadersMiddleware(super().build_middleware_stack())

@@ -48,6 +48,12 @@ def current_person(connection: HTTPConnection) -> CurrentPerson | None:
     return found
 
 
+def current_roles(connection: HTTPConnection) -> frozenset[Role]:
+    """The signed-in person's roles (none for a visitor): all a shared page may know."""
+    person = current_person(connection)
+    return person.roles if person is not None else frozenset()
+
+
 Endpoint = Callable[[Request], Awaitable[Response]]
 PersonEndpoint = Callable[[Request, CurrentPerson], Awaitable[Response]]
 

@@ -8,6 +8,7 @@ variable, so `gettext` works the same in templates, routes and services.
 from __future__ import annotations
 
 import contextvars
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -124,4 +125,10 @@ def N_(message: str) -> str:  # noqa: N802 (the name gettext tools look for)
 
 def long_date(day: date) -> str:
     """A day as the reader's language writes it in full (7 December 2026)."""
-    return format_date(day, format="long", locale=current_language())
+    return _long_date(day, current_language())
+
+
+@functools.lru_cache(maxsize=1024)
+def _long_date(day: date, language: str) -> str:
+    """Babel takes a while to write a date: each day is written once per language."""
+    return format_date(day, format="long", locale=language)

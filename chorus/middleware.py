@@ -70,10 +70,11 @@ class SecurityHeadersMiddleware:
 
 
 class ChangesMiddleware:
-    """Every request but a GET, HEAD or OPTIONS that passed the CSRF check may have
-    changed something: the memos of this process forget what they hold (chorus.memo)
-    as its answer starts, when its work is done and before anyone has seen the answer,
-    and again when it ends. (Inside the CSRF check: refused requests change nothing.)"""
+    """What a request announced it changed (chorus.memo.changed, where each write happens)
+    is announced once more when its work is done, before anyone has seen the answer, and
+    again when it ends: a value another request read meanwhile, before the write was
+    committed, is not kept past it. A request that announced nothing (a GET, a change of
+    language, a form refused) makes this process forget nothing."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -82,16 +83,17 @@ class ChangesMiddleware:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
+        with memo.announced() as keys:
 
-        async def send_after_change(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                memo.changed()
-            await send(message)
+            async def send_after_change(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    memo.changed_again(keys)
+                await send(message)
 
-        try:
-            await self.app(scope, receive, send_after_change)
-        finally:
-            memo.changed()
+            try:
+                await self.app(scope, receive, send_after_change)
+            finally:
+                memo.changed_again(keys)
 
 
 class LanguageMiddleware:

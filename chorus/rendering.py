@@ -24,7 +24,7 @@ from chorus import i18n
 from chorus.compression import SplicedPage, gzip_bytes
 from chorus.csrf import binding_of, issue_token
 from chorus.i18n import Catalogs
-from chorus.memo import Memo
+from chorus.memo import Memo, SharedPage, Stamp
 from chorus.resources import static_directory, templates_directory
 from chorus.services import services
 from chorus.text import plain_text_html
@@ -191,29 +191,25 @@ class Renderer:
         own = [str(escape((slots or {})[slot])) for slot in names]
         return self._spliced(request, page, status_code, headers, own)
 
-    async def render_remembered(
+    async def render_shared(
         self,
         request: Request,
-        name: str,
-        key: Hashable,
-        context: Callable[[], Awaitable[Mapping[str, Any]]],
-        since: int,
+        page: SharedPage,
+        args: tuple[Hashable, ...],
+        values: Callable[[], Awaitable[Mapping[str, Any]]],
+        since: Stamp,
     ) -> Response:
-        """A page read from the database that is the same for everyone with the same roles
-        but for its CSRF token (a ballot, a round's results): read and rendered once, then
-        reused from the app's memo (chorus.memo) by everyone who asks within its lifetime,
-        with a fresh token spliced in.
-
-        `key` says what else the page depends on (the round; whether this person has
-        voted), `since` the memo generation (chorus.memo.generation) when the handler
-        began to read it. The template sees the person's roles only, never who they are,
-        so nothing of one person can reach another's page."""
-        memo_key = ("page", *self._shared_key(request, name), key)
-        page: SplicedPage | None = self.memo.get(memo_key)
-        if page is None:
-            page = self._shared_page(request, name, await context())
-            self.memo.put(memo_key, page, since)
-        return self._spliced(request, page, 200, None)
+        """A page the same for everyone with the same roles but for its CSRF token (a
+        ballot, a round's results; chorus.memo.shared_page): read and rendered once, then
+        reused from the app's memo by everyone who asks until what it depends on changes
+        (`since`, taken before reading it) or its lifetime ends, with a fresh token spliced
+        in. The template sees the declared names and the person's roles only."""
+        memo_key = ("page", *self._shared_key(request, page.template), args)
+        found: SplicedPage | None = self.memo.get(memo_key)
+        if found is None:
+            found = self._shared_page(request, page.template, page.context_of(await values()))
+            self.memo.put(memo_key, found, since)
+        return self._spliced(request, found, 200, None)
 
     def _shared_key(self, request: Request, name: str) -> tuple[Hashable, ...]:
         """What every page shared between people depends on: the template, the language,
@@ -233,6 +229,7 @@ class Renderer:
         shared_person = RolesOnly.of(request.scope.get("state", {}).get("person"))
         placeholders = {slot: f"\x00{slot}\x00" for slot in slots}
         context = self.page_context(request, TOKEN_SLOT, shared_person) | dict(values)
+        del context["request"]  # the request holds the session cookie: not for a shared page
         html = self.templates.get_template(name).render(context | placeholders)
         return SplicedPage(html, TOKEN_SLOT, *placeholders.values())
 
@@ -276,19 +273,6 @@ def render_kept(
     """A page made only of plain values, with the app's renderer (see Renderer.render_kept)."""
     renderer = services(request).renderer
     return renderer.render_kept(request, name, values, slots)
-
-
-async def render_remembered(
-    request: Request,
-    name: str,
-    key: Hashable,
-    context: Callable[[], Awaitable[Mapping[str, Any]]],
-    since: int,
-) -> Response:
-    """A page shared by everyone with the same roles, with the app's renderer (see
-    Renderer.render_remembered)."""
-    renderer = services(request).renderer
-    return await renderer.render_remembered(request, name, key, context, since)
 
 
 def done_message(request: Request, messages: Mapping[str, str]) -> str:

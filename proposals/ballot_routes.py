@@ -4,16 +4,17 @@ anonymity/ and shows the ballot receipt once (never in an address)."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from chorus.auth import CurrentPerson, signed_in
+from chorus.auth import CurrentPerson, current_roles, signed_in
 from chorus.i18n import _
-from chorus.memo import generation, memo_of
-from chorus.rendering import render, render_kept, render_remembered
+from chorus.memo import memo_of, round_key, shared_page
+from chorus.rendering import RolesOnly, render, render_kept
 from chorus.roles import Role
 from chorus.services import services
 from proposals import forms, service
@@ -21,19 +22,24 @@ from proposals.errors import AlreadyVoted, BallotTooLong, NotInElectorate, Wrong
 from proposals.methods import method_of
 from proposals.models import Phase, Round
 from proposals.pages import (
+    ROUND_WORDS,
     remembered_round,
-    round_of,
     round_words,
     shown_day,
+    voted_key,
 )
 from proposals.routes import round_page_answer
 
 
 async def ballot_context(
-    request: Request, person: CurrentPerson, round_: Round, has_voted: bool | None = None
+    request: Request,
+    person: CurrentPerson | RolesOnly,
+    round_: Round,
+    has_voted: bool | None = None,
 ) -> dict[str, Any]:
     options = await service.ballot_options(round_)
     if has_voted is None:
+        assert not isinstance(person, RolesOnly)  # a shared page says whether they voted
         has_voted = await voted(request, person, round_)
     method = method_of(round_)
     context = round_words(round_) | {
@@ -70,7 +76,8 @@ async def _refusal(request: Request, person: CurrentPerson, round_: Round) -> Re
 
 
 async def _ballot_guard(request: Request, person: CurrentPerson) -> tuple[Round, Response | None]:
-    round_ = await round_of(request)
+    # From the memo: storing a ballot checks again, in the database, that the round is open.
+    round_ = await remembered_round(request)
     return round_, await _refusal(request, person, round_)
 
 
@@ -118,23 +125,42 @@ async def ballot(request: Request, person: CurrentPerson) -> Response:
 
 async def ballot_page(request: Request, person: CurrentPerson) -> Response:
     """The empty ballot: the same for everyone with the same roles who has (or has not)
-    voted, so it is read and rendered once and reused for a moment (chorus.memo)."""
-    began = generation()
+    voted, so it is read and rendered once and reused (chorus.memo.shared_page)."""
     round_ = await remembered_round(request)
     refused = await _refusal(request, person, round_)
     if refused:
         return refused
+    # This person's own answer, kept a moment under a key no other person's request asks
+    # for, and forgotten as soon as they cast (ballot_confirm).
     has_voted = await memo_of(request).get_or_read(
-        ("voted", round_.id, person.id, person.roles),
-        lambda: voted(request, person, round_),
+        voted_key(round_, person), lambda: voted(request, person, round_), round_key(round_.id)
     )
-    return await render_remembered(
-        request,
-        "proposals/ballot.html",
-        (round_.id, has_voted),
-        lambda: ballot_context(request, person, round_, has_voted),
-        began,
-    )
+    return await shared_ballot(request, round_.id, has_voted)
+
+
+BALLOT_NAMES = (
+    *ROUND_WORDS,
+    "options",
+    "labels",
+    "ballot_template",
+    "ranks",
+    "grades",
+    "advisory",
+    "has_voted",
+    "values",
+    "errors",
+    "error",
+)
+
+
+@shared_page(
+    "proposals/ballot.html", names=BALLOT_NAMES, depends=lambda round_id, _: [round_key(round_id)]
+)
+async def shared_ballot(request: Request, round_id: UUID, has_voted: bool) -> dict[str, Any]:
+    round_ = await remembered_round(request)
+    # Who asks is known by their roles only, as the page is for everyone who holds them.
+    roles_only = RolesOnly(frozenset(current_roles(request)))
+    return await ballot_context(request, roles_only, round_, has_voted)
 
 
 @signed_in(Role.MEMBER, Role.ALLY)
@@ -143,11 +169,12 @@ async def ballot_confirm(request: Request, person: CurrentPerson) -> Response:
     if refused:
         return refused
     form = await request.form()
+    # The same for everyone, and fixed once voting has started.
+    keys = await memo_of(request).get_or_read(
+        ("ballot keys", round_.id), lambda: service.ballot_keys(round_), round_key(round_.id)
+    )
     entered, errors = forms.read_ballot(
-        form,
-        round_.method,
-        await service.ballot_keys(round_),
-        dots_per_ballot=round_.dots_per_ballot,
+        form, round_.method, keys, dots_per_ballot=round_.dots_per_ballot
     )
     if not errors:
         try:
@@ -177,6 +204,7 @@ async def ballot_confirm(request: Request, person: CurrentPerson) -> Response:
             context |= {"values": entered.entered}
             return render(request, "proposals/ballot.html", context, status_code=409)
         else:
+            memo_of(request).forget(voted_key(round_, person))
             values = {
                 "round_id": str(round_.id),
                 "voting_day": shown_day(round_.voting_ends),

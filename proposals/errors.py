@@ -95,7 +95,7 @@ class AlreadyStanding(ProposalsError):
 class AlreadyVoted(ProposalsError):
     """This person has voted, and the round does not allow changing a vote."""
 
-    message = N_("You have voted already, and this vote cannot be changed.")
+    message = N_("You have voted in this round. This round does not allow changes.")
 
 
 class WrongTellerPassphrase(ProposalsError):

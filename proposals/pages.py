@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from chorus.i18n import N_, _, long_date
-from chorus.memo import memo_of
+from chorus.memo import memo_of, round_key
 from chorus.roles import Role
 from chorus.services import services
 from chorus.vocabulary import FORMS_OF_TRAFFICKING, OPPRESSION_CATEGORIES, choices
@@ -65,9 +65,16 @@ async def round_of(request: Request) -> Round:
 
 async def remembered_round(request: Request) -> Round:
     """The round of a page that only reads it, reused from the app's memo (chorus.memo)."""
+    round_id = _uuid(request, "round_id")
     return await memo_of(request).get_or_read(
-        ("round", _uuid(request, "round_id")), lambda: round_of(request)
+        ("round", round_id), lambda: round_of(request), round_key(round_id)
     )
+
+
+def voted_key(round_: Round, person: Any) -> tuple[object, ...]:
+    """Where whether this person has voted in this round is kept a moment (chorus.memo):
+    a key only their own requests ask for; forgotten as soon as they cast."""
+    return ("voted", round_.id, person.id, person.roles)
 
 
 async def proposal_of(request: Request) -> tuple[Proposal, Round]:
@@ -81,6 +88,18 @@ def shown_day(moment: datetime) -> str:
     """The last day of a phase (phases end at midnight UTC after it)."""
     last = (moment.astimezone(UTC) - timedelta(days=1)).date()
     return long_date(last)
+
+
+# The names round_words gives a page.
+ROUND_WORDS = (
+    "round",
+    "phase_name",
+    "purpose_name",
+    "method_name",
+    "voters_name",
+    "elects_name",
+    "dates",
+)
 
 
 def round_words(round_: Round) -> dict[str, Any]:

@@ -4,6 +4,7 @@ POST, never in an address) and the recount files (aggregates only, never a ballo
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -12,13 +13,14 @@ from starlette.routing import Route
 
 from chorus.auth import CurrentPerson, signed_in
 from chorus.i18n import _
-from chorus.memo import generation
-from chorus.rendering import render, render_remembered
+from chorus.memo import CHARTER, round_key, shared_page
+from chorus.rendering import render
 from chorus.services import services
 from proposals import forms, results, service
 from proposals.methods import method_of
 from proposals.models import Phase, Purpose, Round
 from proposals.pages import (
+    ROUND_WORDS,
     remembered_round,
     round_of,
     round_words,
@@ -60,19 +62,42 @@ def results_view(
 
 @signed_in()
 async def results_page(request: Request, person: CurrentPerson) -> Response:
-    began = generation()
     round_ = await remembered_round(request)
     if round_.phase != Phase.CLOSED or round_.tally is None:
         # Nothing of the count exists before close, for anybody.
         return render(request, "proposals/results_pending.html", round_words(round_))
-    # The same for everyone: read and rendered once, reused for a moment (chorus.memo).
-    return await render_remembered(
-        request,
-        "proposals/results.html",
-        round_.id,
-        lambda: results_context(request, round_),
-        began,
-    )
+    return await shared_results(request, round_.id)
+
+
+RESULTS_NAMES = (
+    *ROUND_WORDS,
+    "main",
+    "advisory_view",
+    "k",
+    "suppression_note",
+    "election_note",
+    "advisory_note",
+    "extension_note",
+    "tie_rule",
+    "turnout",
+    "counted",
+    "receipts",
+    "advisory_receipts",
+    "receipt",
+    "receipt_counted",
+    "errors",
+    "labels",
+)
+
+
+@shared_page(
+    "proposals/results.html",
+    names=RESULTS_NAMES,
+    depends=lambda round_id: [round_key(round_id), CHARTER],  # the charter holds k
+)
+async def shared_results(request: Request, round_id: UUID) -> dict[str, Any]:
+    """The same for everyone: read and rendered once, reused (chorus.memo.shared_page)."""
+    return await results_context(request, await remembered_round(request))
 
 
 async def results_context(

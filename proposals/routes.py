@@ -13,8 +13,9 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from anonymity.wrapping import PROFILES
-from chorus.auth import CurrentPerson, signed_in
+from chorus.auth import CurrentPerson, current_roles, signed_in
 from chorus.i18n import _
+from chorus.memo import ROUNDS, memo_of, round_key, shared_page
 from chorus.ratelimit import TELLERS, RateLimited, wait_message
 from chorus.rendering import done_message, render
 from chorus.roles import Role
@@ -37,29 +38,39 @@ from proposals.names import (
 )
 from proposals.pages import (
     DONE,
+    ROUND_WORDS,
     electorate,
+    remembered_round,
     round_of,
     round_tags,
     round_words,
     shown_day,
+    voted_key,
 )
 
 
 @signed_in()
 async def rounds_list(request: Request, person: CurrentPerson) -> Response:
+    done = request.query_params.get("done", "")
+    return await shared_rounds_list(request, done if done in DONE else "")
+
+
+@shared_page(
+    "proposals/rounds.html",
+    names=("by_phase", "phase_names", "done", "can_open", "can_petition"),
+    depends=lambda done: [ROUNDS],
+)
+async def shared_rounds_list(request: Request, done: str) -> dict[str, Any]:
+    """The same for everyone with the same roles (chorus.memo.shared_page)."""
     listed = await Round.all().order_by("voting_ends")
-    by_phase = {phase: [r for r in listed if r.phase == phase] for phase in Phase}
-    return render(
-        request,
-        "proposals/rounds.html",
-        {
-            "by_phase": by_phase,
-            "phase_names": PHASE_NAMES,
-            "done": done_message(request, DONE),
-            "can_open": person.has(Role.LEAD),
-            "can_petition": person.has(Role.MEMBER),
-        },
-    )
+    roles = frozenset(current_roles(request))
+    return {
+        "by_phase": {phase: [r for r in listed if r.phase == phase] for phase in Phase},
+        "phase_names": PHASE_NAMES,
+        "done": _(DONE[done]) if done else "",
+        "can_open": Role.LEAD in roles,
+        "can_petition": Role.MEMBER in roles,
+    }
 
 
 def round_form_context(
@@ -141,7 +152,7 @@ async def petition_new(request: Request, person: CurrentPerson) -> Response:
 
 @signed_in()
 async def round_page(request: Request, person: CurrentPerson) -> Response:
-    round_ = await round_of(request)
+    round_ = await remembered_round(request)
     return await round_page_answer(request, person, round_)
 
 
@@ -154,53 +165,133 @@ async def round_page_answer(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    counts = await service.cosignature_counts(round_)
-    proposals = sorted(
-        await Proposal.filter(round=round_), key=lambda p: (p.withdrawn, p.title.casefold())
+    context = await round_context(request, person, round_, error, errors or {})
+    mine = any(row["mine"] for row in context["rows"])
+    if status_code == 200 and not error and not errors and not mine:
+        # The same page for everyone with the same roles who wrote none of its proposals
+        # and has (or has not) voted and signed: rendered once (chorus.memo.shared_page).
+        done = request.query_params.get("done", "")
+        return await shared_round(
+            request,
+            round_.id,
+            context["has_voted"],
+            context["signed"],
+            done if done in DONE else "",
+        )
+    return render(request, "proposals/round.html", context, status_code=status_code)
+
+
+ROUND_NAMES = (
+    *ROUND_WORDS,
+    "rows",
+    "signatures",
+    "signed",
+    "is_member",
+    "is_lead",
+    "votes",
+    "advisory",
+    "has_voted",
+    "next_phase",
+    "done",
+    "error",
+    "errors",
+    "can_count",
+    "lapsed",
+)
+
+
+@shared_page(
+    "proposals/round.html",
+    names=ROUND_NAMES,
+    depends=lambda round_id, has_voted, signed, done: [round_key(round_id)],
+)
+async def shared_round(
+    request: Request, round_id: Any, has_voted: bool, signed: bool, done: str
+) -> dict[str, Any]:
+    round_ = await remembered_round(request)
+    counts, proposals = await memo_of(request).get_or_read(
+        ("proposals", round_.id), lambda: _proposals_of(round_), round_key(round_.id)
+    )
+    roles = frozenset(current_roles(request))
+    signatures = await round_.signatures.all().count() if round_.phase == Phase.PETITION else 0
+    return _round_values(round_, roles, counts, proposals, set(), signatures, signed, has_voted) | {
+        "done": _(DONE[done]) if done else "",
+        "error": "",
+        "errors": {},
+    }
+
+
+async def round_context(
+    request: Request, person: CurrentPerson, round_: Round, error: str, errors: dict[str, str]
+) -> dict[str, Any]:
+    counts, proposals = await memo_of(request).get_or_read(
+        ("proposals", round_.id), lambda: _proposals_of(round_), round_key(round_.id)
     )
     key, me = round_tags(request, round_), person.id
-    rows = [
-        {
-            "proposal": p,
-            "cosignatures": counts.get(p.id, 0),
-            "mine": service.is_author(p, key, me),
-            "hidden": bool(p.hidden_reason) and p.contest != Contest.RESTORED,
-        }
-        for p in proposals
-    ]
+    mine = {p.id for p in proposals if service.is_author(p, key, me)}
     signatures = await round_.signatures.all().count() if round_.phase == Phase.PETITION else 0
     signed = (
         await service.has_signed_petition(round_, key, me)
         if round_.phase == Phase.PETITION
         else False
     )
-    voter = service.is_advisory(round_, person.roles)
-    return render(
-        request,
-        "proposals/round.html",
-        round_words(round_)
-        | {
-            "rows": rows,
-            "signatures": signatures,
-            "signed": signed,
-            "is_member": person.has(Role.MEMBER),
-            "is_lead": person.has(Role.LEAD),
-            "votes": voter is not None,
-            "advisory": voter is True,
-            "has_voted": await service.has_voted(
-                round_, person.roles, me, services(request).key_directory
-            ),
-            "next_phase": _(PHASE_NAMES[following])
-            if (following := service.next_phase(round_))
-            else "",
-            "done": done_message(request, DONE),
-            "error": error,
-            "errors": errors or {},
-            "can_count": person.has(Role.MEMBER, Role.LEAD, Role.COMMITTEE),
-            "lapsed": lapsed_message(round_) if service.has_lapsed(round_) else "",
-        },
-        status_code=status_code,
+    # This person's own answer, as on the ballot page (kept a moment, forgotten as they cast).
+    has_voted = await memo_of(request).get_or_read(
+        voted_key(round_, person),
+        lambda: service.has_voted(round_, person.roles, me, services(request).key_directory),
+        round_key(round_.id),
     )
+    values = _round_values(
+        round_, person.roles, counts, proposals, mine, signatures, signed, has_voted
+    )
+    return values | {"done": done_message(request, DONE), "error": error, "errors": errors}
+
+
+def _round_values(
+    round_: Round,
+    roles: frozenset[str],
+    counts: dict[Any, int],
+    proposals: list[Proposal],
+    mine: set[Any],
+    signatures: int,
+    signed: bool,
+    has_voted: bool,
+) -> dict[str, Any]:
+    rows = [
+        {
+            "proposal": p,
+            "cosignatures": counts.get(p.id, 0),
+            "mine": p.id in mine,
+            "hidden": bool(p.hidden_reason) and p.contest != Contest.RESTORED,
+        }
+        for p in proposals
+    ]
+    voter = service.is_advisory(round_, roles)
+    following = service.next_phase(round_)
+    return round_words(round_) | {
+        "rows": rows,
+        "signatures": signatures,
+        "signed": signed,
+        "is_member": Role.MEMBER in roles,
+        "is_lead": Role.LEAD in roles,
+        "votes": voter is not None,
+        "advisory": voter is True,
+        "has_voted": has_voted,
+        "next_phase": _(PHASE_NAMES[following])
+        if (following := service.next_phase(round_))
+        else "",
+        "can_count": bool(roles & {Role.MEMBER, Role.LEAD, Role.COMMITTEE}),
+        "lapsed": lapsed_message(round_) if service.has_lapsed(round_) else "",
+    }
+
+
+async def _proposals_of(round_: Round) -> tuple[dict[Any, int], list[Proposal]]:
+    """A round's proposals, listed, and their co-signature counts: the same for everyone."""
+    counts = await service.cosignature_counts(round_)
+    proposals = sorted(
+        await Proposal.filter(round=round_), key=lambda p: (p.withdrawn, p.title.casefold())
+    )
+    return counts, proposals
 
 
 def lapsed_message(round_: Round) -> str:

@@ -26,7 +26,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from argon2 import Parameters
 from tortoise.functions import Count
@@ -36,6 +36,7 @@ from tortoise.transactions import in_transaction
 from anonymity import ballots, keystore
 from anonymity import electorate as electorates
 from anonymity.keystore import RoundKeysMissing, TellerPassphraseNeeded
+from chorus import memo
 from chorus.roles import Role
 from proposals.errors import (
     AlreadyHidden,
@@ -81,6 +82,28 @@ NEXT_PHASE = {
     Phase.COSIGNING: Phase.VOTING,
     Phase.VOTING: Phase.CLOSED,
 }
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _changes_round(
+    write: Callable[Concatenate[Any, P], Awaitable[R]],
+) -> Callable[Concatenate[Any, P], Awaitable[R]]:
+    """A write to a round or one of its proposals (the first argument): the round's pages
+    and the list of rounds are read again after it, in this process at once (chorus.memo),
+    even if it stopped half-way."""
+
+    @functools.wraps(write)
+    async def announced(thing: Any, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return await write(thing, *args, **kwargs)
+        finally:
+            round_id = thing.round_id if isinstance(thing, Proposal) else thing.id  # type: ignore[attr-defined]
+            memo.changed(memo.ROUNDS, memo.round_key(round_id))
+
+    return announced
 
 
 def next_phase(round_: Round) -> Phase | None:
@@ -204,6 +227,7 @@ async def open_round(
                     allows_revision=spec.allows_revision,
                     teller=teller,
                 )
+    memo.changed(memo.ROUNDS)
     return round_
 
 
@@ -228,9 +252,11 @@ async def start_petition(
             ),
         )
         await _open_if_enough(round_)
+    memo.changed(memo.ROUNDS)
     return round_
 
 
+@_changes_round
 async def sign_petition(round_: Round, tags: bytes | None, person_id: uuid.UUID) -> bool:
     """Add a signature; True when this one opened the round."""
     tag = person_tag(tags, "petition", round_.id, person_id)
@@ -292,6 +318,7 @@ def on_ballot(proposal: Proposal, cosignatures: int, needed: int) -> bool:
     return not proposal.withdrawn and shown and cosignatures >= needed
 
 
+@_changes_round
 async def advance(round_: Round, key_directory: Path, electorate: Electorate) -> Phase:
     """Move the round to its next phase (by hand or when its date came) and return it.
 
@@ -370,6 +397,7 @@ async def _fix_electorate(
     }
 
 
+@_changes_round
 async def extend_voting(round_: Round, last_day: date, now: datetime | None = None) -> None:
     """A lead gives more time to vote: voting now ends after `last_day`.
 
@@ -404,31 +432,14 @@ async def cosignature_counts(round_: Round) -> dict[uuid.UUID, int]:
     return {proposal_id: int(signed) for proposal_id, signed in rows}
 
 
-# A ballot is fixed from the moment voting starts: the same transaction sets the phase and
-# the ballot positions, and nothing on a ballot can be edited, withdrawn or hidden after.
-# So its option ids, once read, are kept in this process (a few strings per round).
-_FIXED_BALLOTS: dict[uuid.UUID, list[str]] = {}
-_FIXED_BALLOTS_KEPT = 1024
-BALLOT_FIXED = (Phase.VOTING, Phase.COUNTING, Phase.CLOSED)
-
-
 async def ballot_keys(round_: Round) -> list[str]:
     """The option ids on the ballot (what a ballot may name), in ballot order."""
-    fixed = round_.phase in BALLOT_FIXED
-    known = _FIXED_BALLOTS.get(round_.id) if fixed else None
-    if known is not None:
-        return known
     keys: list[Any] = (
         await Proposal.filter(round=round_)
         .exclude(ballot_key="")
         .values_list("ballot_key", flat=True)
     )
-    ordered = sorted((str(key) for key in keys), key=int)
-    if fixed:
-        if len(_FIXED_BALLOTS) >= _FIXED_BALLOTS_KEPT:
-            _FIXED_BALLOTS.clear()
-        _FIXED_BALLOTS[round_.id] = ordered
-    return ordered
+    return sorted((str(key) for key in keys), key=int)
 
 
 async def ballot_options(round_: Round) -> list[Proposal]:
@@ -442,6 +453,7 @@ def count(round_: Round, contents: Sequence[bytes], options: Sequence[str]) -> d
     return count_ballots(round_.method, Params.of(round_), contents, options, str(round_.id))
 
 
+@_changes_round
 async def close(
     round_: Round,
     key_directory: Path,
@@ -538,6 +550,7 @@ async def _insert_once(row: Model) -> None:
     await type(row).bulk_create([row], ignore_conflicts=True)
 
 
+@_changes_round
 async def submit_proposal(
     round_: Round,
     text: ProposalText,
@@ -612,6 +625,7 @@ async def _locked_as_author(
     return fresh, round_
 
 
+@_changes_round
 async def edit_proposal(
     proposal: Proposal, text: ProposalText, tags: bytes | None, person_id: uuid.UUID
 ) -> None:
@@ -630,6 +644,7 @@ async def edit_proposal(
         await Proposal.filter(id=fresh.id).update(**fields)
 
 
+@_changes_round
 async def withdraw_proposal(proposal: Proposal, tags: bytes | None, person_id: uuid.UUID) -> None:
     """Authors withdraw until voting starts; a withdrawn proposal stays listed as such."""
     async with in_transaction():
@@ -639,6 +654,7 @@ async def withdraw_proposal(proposal: Proposal, tags: bytes | None, person_id: u
         await Proposal.filter(id=fresh.id).update(withdrawn=True)
 
 
+@_changes_round
 async def cosign(proposal: Proposal, tags: bytes | None, person_id: uuid.UUID) -> None:
     tag = person_tag(tags, "cosign", proposal.id, person_id)
     async with in_transaction():
@@ -654,6 +670,7 @@ async def cosign(proposal: Proposal, tags: bytes | None, person_id: uuid.UUID) -
         await _insert_once(Cosignature(proposal=fresh, signer_tag=tag))
 
 
+@_changes_round
 async def take_back_cosignature(
     proposal: Proposal, tags: bytes | None, person_id: uuid.UUID
 ) -> None:
@@ -671,6 +688,7 @@ async def has_cosigned(proposal: Proposal, tags: bytes | None, person_id: uuid.U
     return await Cosignature.exists(proposal=proposal, signer_tag=tag)
 
 
+@_changes_round
 async def hide_proposal(proposal: Proposal, reason: str) -> None:
     """A lead hides a proposal with a reason everyone sees; nobody can edit or delete it."""
     async with in_transaction():
@@ -684,6 +702,7 @@ async def hide_proposal(proposal: Proposal, reason: str) -> None:
         )
 
 
+@_changes_round
 async def contest_hiding(
     proposal: Proposal, text: str, tags: bytes | None, person_id: uuid.UUID
 ) -> None:
@@ -695,6 +714,7 @@ async def contest_hiding(
         await Proposal.filter(id=fresh.id).update(contest=Contest.AWAITING, contest_text=text)
 
 
+@_changes_round
 async def review_contest(proposal: Proposal, restore: bool) -> None:
     """The complaints committee shows the proposal again or keeps it hidden."""
     async with in_transaction():

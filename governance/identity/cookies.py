@@ -29,7 +29,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from chorus.auth import PERSON, CurrentPerson, Endpoint, current_person, signed_in
-from chorus.memo import Memo, generation
+from chorus.memo import SESSIONS, Memo, generation
 from chorus.middleware import cookie
 from chorus.roles import Role
 from governance.identity.models import Person
@@ -139,8 +139,8 @@ class SessionMiddleware:
 
     A cookie is let in only if it opens with this app's key (so rotating the keys signs
     everyone out) and its session is live. Then it is reused from `memo`
-    (chorus.memo), by the whole cookie, until it ends; ending a session forgets it at
-    once."""
+    (chorus.memo), by the whole cookie, until it ends; ending a session, or changing
+    anyone's roles or credentials, forgets it at once (chorus.memo.SESSIONS)."""
 
     def __init__(self, app: ASGIApp, keys: CookieKeys, memo: Memo) -> None:
         self.app = app
@@ -196,7 +196,7 @@ class SessionMiddleware:
         ticket = open_ticket(self.keys.seal, value)
         if ticket is None:
             return None
-        began = generation()
+        began = generation(SESSIONS)
         live = await resume_session(
             ticket,
             self.keys.signed_out_hash(ticket.session_id),

@@ -13,6 +13,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from chorus import memo
 from chorus.i18n import N_
 from governance.models import CharterValue
 
@@ -75,6 +76,7 @@ async def set_charter_value(name: str, value: object) -> None:
             row = CharterValue(name=name)
             row.value = encoded
             await row.save()
+    memo.changed(memo.CHARTER)
 
 
 @dataclass(frozen=True)

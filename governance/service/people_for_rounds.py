@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from chorus import memo
 from chorus.roles import Role
 from governance.identity.models import Person, RoleGrant
 from governance.identity.service import invitees
@@ -38,6 +39,7 @@ async def seat(role: str, person_id: UUID) -> None:
     if person is None:
         return  # the account was closed since they stood
     _, granted = await RoleGrant.get_or_create(person=person, role=Role(role))
+    memo.changed(memo.SESSIONS)  # sessions carry their roles
     if granted:
         await send_notice(person, "account", "/account")
 

@@ -39,6 +39,7 @@ from anonymity.wrapping import (
     unwrap,
     wrap,
 )
+from chorus import memo
 from chorus.database import forget_deleted_rows
 from governance.identity.errors import (
     AccountSuspended,
@@ -290,6 +291,7 @@ async def _set_passphrase(credential: Credential, stored: Stretched, wrapped_key
     credential.passphrase = stored.encode()
     credential.wrapped_key = wrapped_key
     credential.session_generation += 1
+    memo.changed(memo.SESSIONS)
 
 
 async def credential_of(credential_id: uuid.UUID) -> Credential | None:
@@ -316,6 +318,7 @@ async def end_every_session(credential: Credential) -> None:
     """Sign out everywhere: only the credentials' generation moves on."""
     await Credential.filter(id=credential.id).update(session_generation=F("session_generation") + 1)
     credential.session_generation += 1
+    memo.changed(memo.SESSIONS)
 
 
 async def replace_recovery_codes(
@@ -350,5 +353,6 @@ async def forget_person(person_id: uuid.UUID, key_directory: Path) -> None:
     """Once a person's row is deleted: their pseudonym goes too, everywhere, and SQLite's
     log lets go of the deleted rows. When a lead closed the account, the credentials,
     which nothing ties to the person, go at their next use (_person_behind)."""
+    memo.changed(memo.SESSIONS)  # the account's sessions end at once
     invitees.forget_pseudonym(key_directory, person_id)
     await forget_deleted_rows()

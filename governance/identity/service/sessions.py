@@ -194,14 +194,14 @@ async def end_session(signed_out_hash: str, expires_at: datetime) -> None:
     await SignedOut.bulk_create(
         [SignedOut(id_hash=signed_out_hash, expires_at=expires_at)], ignore_conflicts=True
     )
-    memo.changed()  # refused from the next request on, a GET (quick exit) included
+    memo.changed(memo.SESSIONS)  # refused from the next request on, a GET (quick exit) too
 
 
 async def end_all_sessions(person: Person) -> None:
     """A lead's public act (suspension): every session of this person ends at once."""
     await Person.filter(id=person.id).update(session_generation=F("session_generation") + 1)
     person.session_generation += 1
-    memo.changed()
+    memo.changed(memo.SESSIONS)
 
 
 async def purge_signed_out(now: datetime | None = None) -> int:

@@ -99,3 +99,50 @@ async def test_values_no_change_can_make_wrong_outlive_changes_but_not_their_lif
     assert pages.get(("page", "en", "/privacy")) == "<html>"
     await asyncio.sleep(0.06)
     assert len(pages) == 0
+
+
+def test_a_change_forgets_only_what_was_read_from_what_changed():
+    kept = Memo(lifetime=60)
+    first, second = memo.round_key("first"), memo.round_key("second")
+    kept.put("first", "read", memo.generation(first))
+    kept.put("second", "read", memo.generation(second, memo.CHARTER))
+    kept.put("list", "read", memo.generation(memo.ROUNDS))
+    memo.changed(first)
+    # Gone from memory at once, not only unused.
+    assert len(kept) == 2 and kept.get("first") is None
+    assert kept.get("second") == "read" and kept.get("list") == "read"
+    memo.changed(memo.CHARTER)
+    assert kept.get("second") is None and kept.get("list") == "read"
+
+
+def test_a_value_read_while_one_of_its_keys_changed_is_not_kept():
+    kept = Memo(lifetime=60)
+    began = memo.generation(memo.round_key("first"), memo.ROUNDS)
+    memo.changed(memo.round_key("other"))  # another round: no matter
+    kept.put("page", "fresh", began)
+    assert kept.get("page") == "fresh"
+    began = memo.generation(memo.round_key("first"), memo.ROUNDS)
+    memo.changed(memo.ROUNDS)
+    kept.put("page", "stale", began)
+    assert kept.get("page") is None
+
+
+def test_what_a_request_announced_is_announced_again_after_its_writes():
+    kept = Memo(lifetime=60)
+    with memo.announced() as told:
+        memo.changed(memo.round_key("first"))
+        # Read meanwhile by another request, before the write was committed.
+        kept.put("first", "old", memo.generation(memo.round_key("first")))
+        kept.put("second", "read", memo.generation(memo.round_key("second")))
+    assert told == [(memo.round_key("first"),)]
+    memo.changed_again(told)
+    assert kept.get("first") is None and kept.get("second") == "read"
+
+
+def test_generation_counters_do_not_grow_without_bound():
+    kept = Memo(lifetime=60)
+    kept.put("list", "read", memo.generation(memo.ROUNDS))
+    for number in range(memo.KEPT_KEYS + 1):
+        memo.changed(memo.round_key(str(number)))
+    assert len(memo._generations) <= memo.KEPT_KEYS
+    assert kept.get("list") is None  # starting again forgets everything, to be safe
