@@ -62,11 +62,11 @@ from anonymity.keystore import (
 )
 from anonymity.models import (
     AnonymousRound,
+    BoxState,
     ClearBallot,
     CountedReceipt,
     Elector,
     Marker,
-    Phase,
     ReceiptHash,
     SealedBallot,
 )
@@ -195,7 +195,7 @@ async def submit(
     other. Closing keeps the last ballot of each chain (latest_ballots)."""
     if allows_revision is None:
         round_ = await AnonymousRound.get_or_none(id=round_id)
-        if round_ is None or round_.phase != Phase.OPEN:
+        if round_ is None or round_.phase != BoxState.OPEN:
             raise RoundNotOpen(round_id)
         allows_revision = round_.allows_revision
     keys = load_round_keys(key_directory, round_id)
@@ -263,7 +263,7 @@ async def _mark(round_id: str, value: str, elector: str | None) -> bool:
         if not rows[0]["eligible"]:
             raise NotInElectorate(round_id)
         return bool(rows[0]["marked"])
-    if not await AnonymousRound.exists(id=round_id, phase=Phase.OPEN):
+    if not await AnonymousRound.exists(id=round_id, phase=BoxState.OPEN):
         raise RoundNotOpen(round_id)
     if elector is not None and not await Elector.exists(round_id=round_id, value=elector):
         raise NotInElectorate(round_id)
@@ -317,12 +317,12 @@ async def _store(round_id: str, tag: str, sealed: bytes, *, first: bool) -> Cast
             values += [uuid.uuid4(), receipt_hash(receipt)]
         _, stored = await connection.execute_query(query, values)
         if not stored:
-            if not await AnonymousRound.exists(id=round_id, phase=Phase.OPEN):
+            if not await AnonymousRound.exists(id=round_id, phase=BoxState.OPEN):
                 raise RoundNotOpen(round_id)
             return None
         return Cast(receipt=receipt, revised=not first)
     async with in_transaction():
-        if not await AnonymousRound.exists(id=round_id, phase=Phase.OPEN):
+        if not await AnonymousRound.exists(id=round_id, phase=BoxState.OPEN):
             raise RoundNotOpen(round_id)
         if await SealedBallot.exists(round_id=round_id, tag=tag):
             return None
@@ -512,7 +512,7 @@ async def _store_opened(round_id: str, opened: Opened) -> bool:
     async with in_transaction(ClearBallot._meta.default_connection) as connection:
         # Taken exclusively, so that of two closes at once, one stores and the other sees it.
         locked = await AnonymousRound.select_for_update().get(id=round_id)
-        if locked.phase != Phase.CLOSING:
+        if locked.phase != BoxState.CLOSING:
             return False
         await _insert_pages(
             connection,
@@ -528,7 +528,9 @@ async def _store_opened(round_id: str, opened: Opened) -> bool:
             opened.receipts,
             lambda _, hash_: [round_id, hash_],
         )
-        await AnonymousRound.filter(id=round_id, phase=Phase.CLOSING).update(phase=Phase.OPENED)
+        await AnonymousRound.filter(id=round_id, phase=BoxState.CLOSING).update(
+            phase=BoxState.OPENED
+        )
     return True
 
 
@@ -537,13 +539,15 @@ async def _forget_sealed(round_id: str) -> None:
     transaction both deletes a sealed ballot and inserts its opened copy."""
     async with in_transaction(SealedBallot._meta.default_connection):
         locked = await AnonymousRound.select_for_update().get(id=round_id)
-        if locked.phase != Phase.OPENED:
+        if locked.phase != BoxState.OPENED:
             return
         await SealedBallot.filter(round_id=round_id).delete()
         await Marker.filter(round_id=round_id).delete()
         await Elector.filter(round_id=round_id).delete()  # its key goes with the round's keys
         await ReceiptHash.filter(round_id=round_id).delete()
-        await AnonymousRound.filter(id=round_id, phase=Phase.OPENED).update(phase=Phase.COUNTED)
+        await AnonymousRound.filter(id=round_id, phase=BoxState.OPENED).update(
+            phase=BoxState.COUNTED
+        )
 
 
 async def close_round(
@@ -565,13 +569,13 @@ async def close_round(
     round_ = await AnonymousRound.get(id=round_id)
     opened: Opened | None = None
     tally: Any = None
-    if round_.phase in (Phase.OPEN, Phase.CLOSING):
+    if round_.phase in (BoxState.OPEN, BoxState.CLOSING):
         # Before anything changes: a wrong tellers' passphrase leaves the round open.
         private = await open_private_key(key_directory, round_id, teller_passphrase)
         # One statement: it waits for a ballot being stored (which holds the round's row
         # shared), and every later one finds the round no longer open. From here on the
         # round's sealed ballots are the ones to count.
-        await AnonymousRound.filter(id=round_id, phase=Phase.OPEN).update(phase=Phase.CLOSING)
+        await AnonymousRound.filter(id=round_id, phase=BoxState.OPEN).update(phase=BoxState.CLOSING)
         checkpoint("read")
         opened = await _open_in_worker(round_id, bytes(private), count)
         checkpoint("opened")
@@ -582,14 +586,14 @@ async def close_round(
         if not stored_here:
             tally = opened.tally  # the same ballots as the close that stored them
             opened = None
-    if round_.phase == Phase.OPENED:
+    if round_.phase == BoxState.OPENED:
         await _forget_sealed(round_id)
         checkpoint("deleted")
         round_ = await AnonymousRound.get(id=round_id)
-    if round_.phase == Phase.COUNTED:
+    if round_.phase == BoxState.COUNTED:
         destroy_round_keys(key_directory, round_id)
         checkpoint("destroyed")
-        await AnonymousRound.filter(id=round_id).update(phase=Phase.CLOSED)
+        await AnonymousRound.filter(id=round_id).update(phase=BoxState.CLOSED)
     if opened is not None:
         return Closed(opened.contents, opened.receipts, opened.tally)
     contents = [bytes(content) for content in await _all(ClearBallot, round_id, "content", "id")]
@@ -601,7 +605,7 @@ async def close_round(
 async def has_taken_part(key_directory: Path, round_id: str, member_id: str) -> bool:
     """Whether the member has a marker in this open round (False once it closed)."""
     round_ = await AnonymousRound.get_or_none(id=round_id)
-    if round_ is None or round_.phase != Phase.OPEN:
+    if round_ is None or round_.phase != BoxState.OPEN:
         return False
     keys = load_round_keys(key_directory, round_id)
     return await Marker.exists(round_id=round_id, value=marker_for(keys.marker_key, member_id))

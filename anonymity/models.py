@@ -20,7 +20,9 @@ from tortoise import fields
 from tortoise.models import Model
 
 
-class Phase(StrEnum):
+class BoxState(StrEnum):
+    """Where an anonymous round's ballot box stands (its round in proposals has phases)."""
+
     OPEN = "open"
     CLOSING = "closing"  # takes no more ballots; being opened
     OPENED = "opened"  # opened and shuffled copies stored; sealed traces not yet deleted
@@ -30,7 +32,7 @@ class Phase(StrEnum):
 
 class AnonymousRound(Model):
     id = fields.CharField(max_length=64, primary_key=True)
-    phase = fields.CharEnumField(Phase, max_length=10, default=Phase.OPEN)
+    phase = fields.CharEnumField(BoxState, max_length=10, default=BoxState.OPEN)
     allows_revision = fields.BooleanField(default=True)
 
     class Meta:

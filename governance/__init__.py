@@ -18,9 +18,7 @@ from governance.identity import routes as identity_routes
 from governance.identity.commands import commands
 from governance.identity.cookies import SessionMiddleware
 from governance.identity.keyring import Keyring, keyring_of
-from governance.routes import charter as charter_routes
-from governance.routes import inbox as inbox_routes
-from governance.routes import lead as lead_routes
+from governance.routes import routes as governance_routes
 
 
 def _jobs(services: Services) -> Sequence[PeriodicJob]:
@@ -36,9 +34,7 @@ domain = Domain(
     name="governance",
     routes=[
         *identity_routes.routes,
-        *lead_routes.routes,
-        *inbox_routes.routes,
-        *charter_routes.routes,
+        *governance_routes,
     ],
     models=["governance.identity.models", "governance.models"],
     migrations="governance.migrations",

@@ -7,8 +7,7 @@ from collections.abc import Sequence
 from chorus.domain import Domain
 from chorus.jobs import PeriodicJob
 from chorus.services import Services
-from proposals import ballot_routes, jobs, proposal_routes, results_routes
-from proposals import routes as round_routes
+from proposals import jobs, routes
 from proposals.service import ProposalServices
 
 
@@ -18,12 +17,7 @@ def _jobs(services: Services) -> Sequence[PeriodicJob]:
 
 domain = Domain(
     name="proposals",
-    routes=[
-        *round_routes.routes,
-        *proposal_routes.routes,
-        *ballot_routes.routes,
-        *results_routes.routes,
-    ],
+    routes=routes.routes,
     models=["proposals.models"],
     migrations="proposals.migrations",
     templates="proposals",

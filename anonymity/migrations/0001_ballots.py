@@ -1,6 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from anonymity.models import Phase
+from anonymity.models import BoxState
 from uuid import uuid4
 from tortoise import fields
 
@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
             name='AnonymousRound',
             fields=[
                 ('id', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=64)),
-                ('phase', fields.CharEnumField(default=Phase.OPEN, description='OPEN: open\nCOUNTED: counted\nCLOSED: closed', enum_type=Phase, max_length=10)),
+                ('phase', fields.CharEnumField(default=BoxState.OPEN, description='OPEN: open\nCOUNTED: counted\nCLOSED: closed', enum_type=BoxState, max_length=10)),
                 ('allows_revision', fields.BooleanField(default=True)),
             ],
             options={'table': 'anonymity_round', 'app': 'anonymity', 'pk_attr': 'id'},

@@ -1,6 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from anonymity.models import Phase
+from anonymity.models import BoxState
 from tortoise import fields
 
 class Migration(migrations.Migration):
@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
         ops.AlterField(
             model_name='AnonymousRound',
             name='phase',
-            field=fields.CharEnumField(default=Phase.OPEN, description='OPEN: open\nCLOSING: closing\nOPENED: opened\nCOUNTED: counted\nCLOSED: closed', enum_type=Phase, max_length=10),
+            field=fields.CharEnumField(default=BoxState.OPEN, description='OPEN: open\nCLOSING: closing\nOPENED: opened\nCOUNTED: counted\nCLOSED: closed', enum_type=BoxState, max_length=10),
         ),
     ]

@@ -12,8 +12,9 @@ from starlette.applications import Starlette
 from chorus.memo import LAYOUT_NAMES, SHARED_PAGES, SharedPage
 from chorus.roles import Role
 from chorus.services import services
-from proposals import ballot_routes, results_routes
 from proposals.methods import METHODS
+from proposals.routes import results as results_routes
+from proposals.routes import voting as ballot_routes
 from tests.common.forms import csrf_token
 from tests.common.people import signed_in_client
 from tests.common.rounds import round_with

@@ -156,3 +156,96 @@ def test_each_domain_package_exposes_one_domain_object():
         package = importlib.import_module(domain.name)
         assert isinstance(package.domain, Domain)
         assert package.domain is domain
+
+
+# Thin routes --------------------------------------------------------------------------
+
+QUERIES = {"filter", "get", "get_or_none", "all", "exists", "create", "select_for_update"}
+
+
+def route_modules() -> dict[str, Path]:
+    """Every module of a domain that registers routes (a top-level `routes = [...]`), by
+    its dotted name; the modules beside them in routes/ (shared helpers) register none."""
+    found = {}
+    for package in DOMAINS:
+        for path in (ROOT / package).rglob("*.py"):
+            tree = ast.parse(path.read_text(), filename=str(path))
+            assigns = [node for node in tree.body if isinstance(node, ast.Assign)]
+            if (
+                any(
+                    isinstance(target, ast.Name) and target.id == "routes"
+                    for node in assigns
+                    for target in node.targets
+                )
+                and path.name != "__init__.py"
+            ):
+                dotted = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+                found[dotted] = path
+    return found
+
+
+def models_named(tree: ast.Module) -> set[str]:
+    """The names a module imports from a models module (its tables)."""
+    return {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.endswith(".models")
+        for alias in node.names
+    }
+
+
+def test_route_modules_query_no_model_and_import_no_other_route_module():
+    modules = route_modules()
+    assert len(modules) >= 8
+    room = {
+        ".".join(path.relative_to(ROOT).with_suffix("").parts): path
+        for package in DOMAINS
+        for path in (ROOT / package).rglob("*.py")
+        if path.name == "routes.py" or path.parent.name == "routes"
+    }
+    for dotted, path in (room | modules).items():
+        tree = ast.parse(path.read_text(), filename=str(path))
+        tables = models_named(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                imported = {node.module, *(f"{node.module}.{a.name}" for a in node.names)}
+                others = sorted(imported & set(modules) - {dotted}) if dotted in modules else []
+                assert not others, f"{path.relative_to(ROOT)} imports route modules {others}"
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id in tables
+                and node.func.attr in QUERIES
+            ):
+                where = f"{path.relative_to(ROOT)}:{node.lineno}"
+                raise AssertionError(f"{where} queries {node.func.value.id} (a service's job)")
+
+
+# Names that mean one thing ------------------------------------------------------------
+
+ROOMS = {"__init__", "models", "service", "routes", "forms", "errors", "jobs", "demo"}
+
+
+def test_a_module_name_means_one_thing_across_packages():
+    """The same rooms in every domain share their names; any other module name is used by
+    one package only (chorus/scrubbing.py beside anonymity/scrubbing.py read as one)."""
+    packages_of: dict[str, set[str]] = {}
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations" not in path.parts and path.stem not in ROOMS:
+                packages_of.setdefault(path.stem, set()).add(package)
+    shared = {name: found for name, found in packages_of.items() if len(found) > 1}
+    assert shared == {}, f"module names used by several packages: {shared}"
+
+
+def test_a_class_of_the_tables_is_defined_once():
+    defined: dict[str, list[str]] = {}
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("models.py"):
+            tree = ast.parse(path.read_text(), filename=str(path))
+            for node in tree.body:
+                if isinstance(node, ast.ClassDef):
+                    defined.setdefault(node.name, []).append(str(path.relative_to(ROOT)))
+    twice = {name: where for name, where in defined.items() if len(where) > 1}
+    assert twice == {}, f"defined in several models: {twice}"

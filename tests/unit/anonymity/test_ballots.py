@@ -34,9 +34,9 @@ from anonymity.keystore import (
 )
 from anonymity.models import (
     AnonymousRound,
+    BoxState,
     ClearBallot,
     Marker,
-    Phase,
     ReceiptHash,
     SealedBallot,
 )
@@ -81,7 +81,7 @@ async def test_a_round_counts_every_ballot_once_and_leaves_no_sealed_trace(keys:
     for table in (SealedBallot, Marker, ReceiptHash):
         assert await table.filter(round_id=rid).count() == 0
     assert not round_directory(keys, rid).exists()
-    assert (await AnonymousRound.get(id=rid)).phase == Phase.CLOSED
+    assert (await AnonymousRound.get(id=rid)).phase == BoxState.CLOSED
 
 
 async def test_revising_adds_a_ballot_that_replaces_the_last_and_keeps_the_receipt(keys: Path):
@@ -177,7 +177,7 @@ async def test_in_teller_mode_not_even_the_host_can_open_a_ballot(keys: Path):
         await open_private_key(keys, rid)
     with pytest.raises(TellerPassphraseNeeded):
         await close_round(keys, rid, teller_passphrase="a guess at the passphrase")
-    assert (await AnonymousRound.get(id=rid)).phase == Phase.OPEN
+    assert (await AnonymousRound.get(id=rid)).phase == BoxState.OPEN
     closed = await close_round(keys, rid, teller_passphrase="the tellers' long passphrase")
     assert closed.contents == [b"secret"]
 

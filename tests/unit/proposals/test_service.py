@@ -58,7 +58,7 @@ async def test_a_signature_inserted_twice_is_kept_once_and_raises_nothing(orm):
     await service.cosign(proposal, tag_key(orm, round_), uuid.uuid4())
     (tag,) = await Cosignature.filter(proposal=proposal).values_list("signer_tag", flat=True)
     # As when two co-signatures of one member arrive at once: the second finds the first.
-    await service._insert_once(Cosignature(proposal=proposal, signer_tag=tag))
+    await service.insert_once(Cosignature(proposal=proposal, signer_tag=tag))
     assert await Cosignature.filter(proposal=proposal).count() == 1
 
 
@@ -68,5 +68,5 @@ async def test_a_petition_signed_twice_is_refused_and_kept_once(orm):
     with pytest.raises(AlreadySigned):
         await service.sign_petition(round_, tag_key(orm, round_), signer)
     (tag,) = await PetitionSignature.filter(round=round_).values_list("signer_tag", flat=True)
-    await service._insert_once(PetitionSignature(round=round_, signer_tag=tag))
+    await service.insert_once(PetitionSignature(round=round_, signer_tag=tag))
     assert await PetitionSignature.filter(round=round_).count() == 1

@@ -30,15 +30,15 @@ from proposals.errors import (
     WrongPhase,
 )
 from proposals.models import Contest, Kind, Phase, Proposal, Purpose, Round
-from proposals.pages import (
+from proposals.routes.shared import (
     DONE,
     proposal_of,
     round_of,
-    round_tags,
+    round_page_answer,
+    round_tag_key,
     round_words,
     tag_choices,
 )
-from proposals.routes import round_page_answer
 
 
 def proposal_form_context(
@@ -109,7 +109,7 @@ async def propose(request: Request, person: CurrentPerson) -> Response:
         proposal = await service.submit_proposal(
             round_,
             text,
-            round_tags(request, round_),
+            round_tag_key(request, round_),
             person.id,
             Kind.CANDIDATE if candidate else Kind.PROPOSAL,
             submission,
@@ -129,7 +129,7 @@ def proposal_context(
     request: Request, person: CurrentPerson, proposal: Proposal, round_: Round
 ) -> dict[str, Any]:
     hidden = bool(proposal.hidden_reason) and proposal.contest != Contest.RESTORED
-    mine = service.is_author(proposal, round_tags(request, round_), person.id)
+    mine = service.is_author(proposal, round_tag_key(request, round_), person.id)
     return round_words(round_) | {
         "proposal": proposal,
         "hidden": hidden,
@@ -163,7 +163,7 @@ async def _proposal_page(
     counts = await service.cosignature_counts(round_)
     context = proposal_context(request, person, proposal, round_) | {
         "cosignatures": counts.get(proposal.id, 0),
-        "cosigned": await service.has_cosigned(proposal, round_tags(request, round_), person.id),
+        "cosigned": await service.has_cosigned(proposal, round_tag_key(request, round_), person.id),
         "error": error,
     }
     return render(request, "proposals/proposal.html", context, status_code=status_code)
@@ -181,7 +181,7 @@ def _text_values(proposal: Proposal) -> dict[str, Any]:
 @signed_in(Role.MEMBER)
 async def proposal_edit(request: Request, person: CurrentPerson) -> Response:
     proposal, round_ = await proposal_of(request)
-    key = round_tags(request, round_)
+    key = round_tag_key(request, round_)
     if not service.is_author(proposal, key, person.id):
         raise HTTPException(403)
     editable = round_.phase == Phase.PROPOSING and not proposal.withdrawn
@@ -211,7 +211,7 @@ async def proposal_edit(request: Request, person: CurrentPerson) -> Response:
 @signed_in(Role.MEMBER)
 async def proposal_withdraw(request: Request, person: CurrentPerson) -> Response:
     proposal, round_ = await proposal_of(request)
-    key = round_tags(request, round_)
+    key = round_tag_key(request, round_)
     if not service.is_author(proposal, key, person.id):
         raise HTTPException(403)
     if request.method == "GET":
@@ -233,7 +233,7 @@ async def proposal_withdraw(request: Request, person: CurrentPerson) -> Response
 async def proposal_cosign(request: Request, person: CurrentPerson) -> Response:
     proposal, round_ = await proposal_of(request)
     form = await request.form()
-    key, me = round_tags(request, round_), person.id
+    key, me = round_tag_key(request, round_), person.id
     try:
         if form.get("action") == "take-back":
             await service.take_back_cosignature(proposal, key, me)
@@ -306,7 +306,7 @@ async def proposal_hide(request: Request, person: CurrentPerson) -> Response:
 @signed_in(Role.MEMBER)
 async def proposal_contest(request: Request, person: CurrentPerson) -> Response:
     proposal, round_ = await proposal_of(request)
-    key, me = round_tags(request, round_), person.id
+    key, me = round_tag_key(request, round_), person.id
     if not service.is_author(proposal, key, me):
         raise HTTPException(403)
 

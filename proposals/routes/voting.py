@@ -21,14 +21,14 @@ from proposals import forms, service
 from proposals.errors import AlreadyVoted, BallotTooLong, NotInElectorate, WrongPhase
 from proposals.methods import method_of
 from proposals.models import Phase, Round
-from proposals.pages import (
+from proposals.routes.shared import (
     ROUND_WORDS,
     remembered_round,
+    round_page_answer,
     round_words,
     shown_day,
     voted_key,
 )
-from proposals.routes import round_page_answer
 
 
 async def ballot_context(

@@ -15,9 +15,9 @@ from starlette.routing import Route
 from anonymity.wrapping import PROFILES
 from chorus.auth import CurrentPerson, current_roles, signed_in
 from chorus.i18n import _
-from chorus.memo import ROUNDS, memo_of, round_key, shared_page
+from chorus.memo import ROUNDS, shared_page
 from chorus.ratelimit import TELLERS, RateLimited, wait_message
-from chorus.rendering import done_message, render
+from chorus.rendering import render
 from chorus.roles import Role
 from chorus.services import services
 from proposals import forms, service
@@ -29,23 +29,22 @@ from proposals.errors import (
     WrongTellerPassphrase,
 )
 from proposals.methods import METHODS
-from proposals.models import Contest, Phase, Proposal, Purpose, Round, Voters
+from proposals.models import Phase, Purpose, Round, Voters
 from proposals.names import (
     ELECTABLE,
     PHASE_NAMES,
     PURPOSE_NAMES,
     VOTERS_NAMES,
 )
-from proposals.pages import (
+from proposals.routes.shared import (
     DONE,
-    ROUND_WORDS,
     electorate,
+    lapsed_message,
     remembered_round,
     round_of,
-    round_tags,
+    round_page_answer,
+    round_tag_key,
     round_words,
-    shown_day,
-    voted_key,
 )
 
 
@@ -62,7 +61,7 @@ async def rounds_list(request: Request, person: CurrentPerson) -> Response:
 )
 async def shared_rounds_list(request: Request, done: str) -> dict[str, Any]:
     """The same for everyone with the same roles (chorus.memo.shared_page)."""
-    listed = await Round.all().order_by("voting_ends")
+    listed = await service.rounds_by_voting_end()
     roles = frozenset(current_roles(request))
     return {
         "by_phase": {phase: [r for r in listed if r.phase == phase] for phase in Phase},
@@ -156,156 +155,11 @@ async def round_page(request: Request, person: CurrentPerson) -> Response:
     return await round_page_answer(request, person, round_)
 
 
-async def round_page_answer(
-    request: Request,
-    person: CurrentPerson,
-    round_: Round,
-    *,
-    error: str = "",
-    errors: dict[str, str] | None = None,
-    status_code: int = 200,
-) -> Response:
-    context = await round_context(request, person, round_, error, errors or {})
-    mine = any(row["mine"] for row in context["rows"])
-    if status_code == 200 and not error and not errors and not mine:
-        # The same page for everyone with the same roles who wrote none of its proposals
-        # and has (or has not) voted and signed: rendered once (chorus.memo.shared_page).
-        done = request.query_params.get("done", "")
-        return await shared_round(
-            request,
-            round_.id,
-            context["has_voted"],
-            context["signed"],
-            done if done in DONE else "",
-        )
-    return render(request, "proposals/round.html", context, status_code=status_code)
-
-
-ROUND_NAMES = (
-    *ROUND_WORDS,
-    "rows",
-    "signatures",
-    "signed",
-    "is_member",
-    "is_lead",
-    "votes",
-    "advisory",
-    "has_voted",
-    "next_phase",
-    "done",
-    "error",
-    "errors",
-    "can_count",
-    "lapsed",
-)
-
-
-@shared_page(
-    "proposals/round.html",
-    names=ROUND_NAMES,
-    depends=lambda round_id, has_voted, signed, done: [round_key(round_id)],
-)
-async def shared_round(
-    request: Request, round_id: Any, has_voted: bool, signed: bool, done: str
-) -> dict[str, Any]:
-    round_ = await remembered_round(request)
-    counts, proposals = await memo_of(request).get_or_read(
-        ("proposals", round_.id), lambda: _proposals_of(round_), round_key(round_.id)
-    )
-    roles = frozenset(current_roles(request))
-    signatures = await round_.signatures.all().count() if round_.phase == Phase.PETITION else 0
-    return _round_values(round_, roles, counts, proposals, set(), signatures, signed, has_voted) | {
-        "done": _(DONE[done]) if done else "",
-        "error": "",
-        "errors": {},
-    }
-
-
-async def round_context(
-    request: Request, person: CurrentPerson, round_: Round, error: str, errors: dict[str, str]
-) -> dict[str, Any]:
-    counts, proposals = await memo_of(request).get_or_read(
-        ("proposals", round_.id), lambda: _proposals_of(round_), round_key(round_.id)
-    )
-    key, me = round_tags(request, round_), person.id
-    mine = {p.id for p in proposals if service.is_author(p, key, me)}
-    signatures = await round_.signatures.all().count() if round_.phase == Phase.PETITION else 0
-    signed = (
-        await service.has_signed_petition(round_, key, me)
-        if round_.phase == Phase.PETITION
-        else False
-    )
-    # This person's own answer, as on the ballot page (kept a moment, forgotten as they cast).
-    has_voted = await memo_of(request).get_or_read(
-        voted_key(round_, person),
-        lambda: service.has_voted(round_, person.roles, me, services(request).key_directory),
-        round_key(round_.id),
-    )
-    values = _round_values(
-        round_, person.roles, counts, proposals, mine, signatures, signed, has_voted
-    )
-    return values | {"done": done_message(request, DONE), "error": error, "errors": errors}
-
-
-def _round_values(
-    round_: Round,
-    roles: frozenset[str],
-    counts: dict[Any, int],
-    proposals: list[Proposal],
-    mine: set[Any],
-    signatures: int,
-    signed: bool,
-    has_voted: bool,
-) -> dict[str, Any]:
-    rows = [
-        {
-            "proposal": p,
-            "cosignatures": counts.get(p.id, 0),
-            "mine": p.id in mine,
-            "hidden": bool(p.hidden_reason) and p.contest != Contest.RESTORED,
-        }
-        for p in proposals
-    ]
-    voter = service.is_advisory(round_, roles)
-    following = service.next_phase(round_)
-    return round_words(round_) | {
-        "rows": rows,
-        "signatures": signatures,
-        "signed": signed,
-        "is_member": Role.MEMBER in roles,
-        "is_lead": Role.LEAD in roles,
-        "votes": voter is not None,
-        "advisory": voter is True,
-        "has_voted": has_voted,
-        "next_phase": _(PHASE_NAMES[following])
-        if (following := service.next_phase(round_))
-        else "",
-        "can_count": bool(roles & {Role.MEMBER, Role.LEAD, Role.COMMITTEE}),
-        "lapsed": lapsed_message(round_) if service.has_lapsed(round_) else "",
-    }
-
-
-async def _proposals_of(round_: Round) -> tuple[dict[Any, int], list[Proposal]]:
-    """A round's proposals, listed, and their co-signature counts: the same for everyone."""
-    counts = await service.cosignature_counts(round_)
-    proposals = sorted(
-        await Proposal.filter(round=round_), key=lambda p: (p.withdrawn, p.title.casefold())
-    )
-    return counts, proposals
-
-
-def lapsed_message(round_: Round) -> str:
-    return _(
-        "This petition ended on %(day)s without enough signatures. You can start a new one.",
-        day=shown_day(round_.proposing_ends),
-    )
-
-
 @signed_in(Role.MEMBER)
 async def petition_sign(request: Request, person: CurrentPerson) -> Response:
     round_ = await round_of(request)
     try:
-        opened = await service.sign_petition(round_, round_tags(request, round_), person.id)
+        opened = await service.sign_petition(round_, round_tag_key(request, round_), person.id)
     except WrongPhase as error:
         return await round_page_answer(
             request, person, round_, error=error.translated(), status_code=409
@@ -377,7 +231,7 @@ async def round_extend(request: Request, person: CurrentPerson) -> Response:
             errors = {"voting_ends": error.translated()}
         else:
             return RedirectResponse(f"/rounds/{round_.id}?done=extended", status_code=303)
-    context = extend_context(await Round.get(id=round_.id), entered, errors)
+    context = extend_context(await service.find_round(round_.id) or round_, entered, errors)
     return render(request, "proposals/extend.html", context, status_code=400)
 
 

@@ -19,7 +19,7 @@ from chorus.services import services
 from proposals import forms, results, service
 from proposals.methods import method_of
 from proposals.models import Phase, Purpose, Round
-from proposals.pages import (
+from proposals.routes.shared import (
     ROUND_WORDS,
     remembered_round,
     round_of,
