@@ -32,6 +32,7 @@ benchmark: setup
 	$(UV) run python -m benchmarks.home
 	$(UV) run python -m benchmarks.anonymity
 	$(UV) run python -m benchmarks.tally
+	$(UV) run python -m benchmarks.closing
 	$(UV) run python -m benchmarks.voting
 	$(UV) run python -m benchmarks.pages
 

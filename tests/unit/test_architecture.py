@@ -158,6 +158,25 @@ def test_each_domain_package_exposes_one_domain_object():
         assert package.domain is domain
 
 
+def test_what_each_domain_names_exists():
+    """Its templates folder, its message catalog in every language, its migrations."""
+    from chorus.app import DOMAINS as WIRED
+
+    languages = [path.name for path in (ROOT / "locales").iterdir() if path.is_dir()]
+    assert "fr" in languages
+    for domain in WIRED:
+        if domain.templates:
+            assert (ROOT / "templates" / domain.templates).is_dir(), domain.name
+        for language in languages:
+            catalog = ROOT / "locales" / language / "LC_MESSAGES" / f"{domain.messages}.po"
+            assert catalog.is_file(), (domain.name, language)
+        if domain.models:
+            assert domain.migrations, domain.name
+            importlib.import_module(domain.migrations)
+            for module in domain.models:
+                importlib.import_module(module)
+
+
 # Thin routes --------------------------------------------------------------------------
 
 QUERIES = {"filter", "get", "get_or_none", "all", "exists", "create", "select_for_update"}
