@@ -34,6 +34,7 @@ from governance.errors import (
     RequestNotConfirmed,
     RoleMissing,
 )
+from governance.forms import REASON_KEPT, chosen_role, reason_message
 from governance.identity.errors import InviteNotAllowed, InviteNotRevocable
 from governance.identity.models import Invite, Person
 from governance.identity.service import invites
@@ -44,8 +45,6 @@ from governance.service.charter import Charter, current_charter
 from governance.service.suspensions import REASON_MAX
 
 INVITERS = (Role.LEAD, Role.STEWARD)
-# A reason longer than the limit is kept (up to this) so the person can shorten it.
-REASON_KEPT = 5 * REASON_MAX
 
 DONE = {
     "revoked": N_("The invite is cancelled. Its code no longer works."),
@@ -87,15 +86,6 @@ def role_choices(roles: set[Role]) -> list[tuple[str, str]]:
     """The roles one may invite as (value, translated name), alphabetical as the reader reads."""
     named = [(role.value, _(ROLE_NAMES[role])) for role in invites.roles_one_may_invite(roles)]
     return sorted(named, key=lambda choice: choice[1].casefold())
-
-
-def chosen_role(value: str) -> Role:
-    if not value:
-        raise RoleMissing
-    try:
-        return Role(value)
-    except ValueError as error:
-        raise InviteNotAllowed from error
 
 
 def invite_rows(found: list[Invite]) -> list[InviteRow]:
@@ -282,15 +272,6 @@ async def person_from_path(request: Request) -> Person:
     if found is None:
         raise HTTPException(404)
     return found
-
-
-def reason_message(error: ReasonInvalid) -> str:
-    return {
-        "empty": _("Write why you are suspending this account."),
-        "long": _(
-            "The reason must be %(limit)s characters or fewer. Make it shorter.", limit=REASON_MAX
-        ),
-    }[error.problem]
 
 
 @signed_in(Role.LEAD)
