@@ -268,3 +268,13 @@ def test_a_class_of_the_tables_is_defined_once():
                     defined.setdefault(node.name, []).append(str(path.relative_to(ROOT)))
     twice = {name: where for name, where in defined.items() if len(where) > 1}
     assert twice == {}, f"defined in several models: {twice}"
+
+
+def test_every_domain_has_the_same_rooms():
+    rooms = ("models", "service", "routes", "forms", "errors")
+    for folder in ("governance", "governance/identity", "proposals"):
+        for room in rooms:
+            here = ROOT / folder
+            assert (here / f"{room}.py").is_file() or (here / room / "__init__.py").is_file(), (
+                f"{folder} has no {room}"
+            )
