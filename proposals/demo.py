@@ -31,7 +31,7 @@ class DemoVoter:
 
 def _spec(
     question: str,
-    method: Method,
+    method: str,
     *,
     purpose: Purpose = Purpose.PRIORITY,
     voters: Voters = Voters.MEMBERS,

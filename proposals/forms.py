@@ -38,7 +38,7 @@ from starlette.datastructures import FormData
 from chorus.i18n import N_, _
 from chorus.text import FieldErrors, text
 from chorus.vocabulary import FORMS_OF_TRAFFICKING, OPPRESSION_CATEGORIES
-from proposals.methods import Params, method_of
+from proposals.methods import METHODS, Params, method_of
 from proposals.methods.approval import ApprovalBallot
 from proposals.methods.ranked import RankedBallot
 from proposals.models import Method, Purpose, Voters
@@ -188,7 +188,7 @@ class RoundInput:
     question: str
     purpose: Purpose | None
     elects: str  # the role an election fills (Role.LEAD or Role.COMMITTEE), else ""
-    method: Method | None
+    method: str | None  # a key of proposals.methods.METHODS
     dots_per_ballot: int  # 0 unless the method is dots
     voters: Voters | None
     cosignatures_needed: int  # 0 for a petition: the caller decides
@@ -217,7 +217,7 @@ def read_round(form: FormData, today: date, *, petition: bool) -> tuple[RoundInp
         else:
             errors["elects"] = _("Choose the role people will elect someone to.")
 
-    method = _choice(Method, entered["method"])
+    method = entered["method"] if entered["method"] in METHODS else None
     if method is None:
         errors["method"] = _("Choose how the votes are counted.")
     dots_per_ballot = 0
@@ -415,7 +415,7 @@ Ballot = ApprovalBallot | RankedBallot | Mapping[str, int]
 
 @dataclass(frozen=True)
 class BallotInput:
-    method: Method
+    method: str
     ballot: Ballot | None  # None when there are errors
     entered: dict[str, list[str]] = field(default_factory=dict)  # field name -> values typed
 
@@ -432,7 +432,7 @@ class BallotInput:
 
 
 def read_ballot(
-    form: FormData, method: Method, options: Sequence[str], *, dots_per_ballot: int
+    form: FormData, method: str, options: Sequence[str], *, dots_per_ballot: int
 ) -> tuple[BallotInput, FieldErrors]:
     """The ballot on the form, checked by the same rules as the tally (see the module doc)."""
     ballot, entered, errors = method_of(method).read_ballot(
@@ -441,12 +441,12 @@ def read_ballot(
     return BallotInput(method, ballot, entered), errors
 
 
-def encode_ballot(method: Method, ballot: Ballot) -> bytes:
+def encode_ballot(method: str, ballot: Ballot) -> bytes:
     """Compact JSON: {"a":["1","3"]}, {"r":["2","1"]}, {"g":{"1":4}} or {"d":{"2":3}}."""
     return method_of(method).encode(ballot)
 
 
-def decode_ballot(method: Method, content: bytes) -> Ballot:
+def decode_ballot(method: str, content: bytes) -> Ballot:
     """The ballot `encode_ballot` sealed, as the tally counts it; MalformedBallot if unreadable."""
     ballot: Ballot = method_of(method).decode(content)
     return ballot
@@ -455,7 +455,7 @@ def decode_ballot(method: Method, content: bytes) -> Ballot:
 # -- Review -------------------------------------------------------------------------------------
 
 
-def review_lines(method: Method, ballot: Ballot, labels: Mapping[str, str]) -> list[str]:
+def review_lines(method: str, ballot: Ballot, labels: Mapping[str, str]) -> list[str]:
     """What the ballot says, in words, for the voter to check before confirming.
 
     Options in `labels` order (option id -> its title). A blank ballot gives no

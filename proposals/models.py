@@ -24,6 +24,9 @@ class Purpose(StrEnum):
 
 
 class Method(StrEnum):
+    """The keys of the methods Chorus ships (proposals.methods); a round stores its key as
+    text, so a method added later needs no value here."""
+
     APPROVAL = "approval"
     SCHULZE = "schulze"
     INSTANT_RUNOFF = "instant_runoff"
@@ -63,7 +66,7 @@ class Round(Model):
     purpose = fields.CharEnumField(Purpose, max_length=20)
     # For an election: the role the winner is elected to (a role name, as governance knows it).
     elects = fields.CharField(max_length=20, default="")
-    method = fields.CharEnumField(Method, max_length=20)
+    method = fields.CharField(max_length=20)  # a key of proposals.methods.METHODS
     dots_per_ballot = fields.IntField(default=0)
     voters = fields.CharEnumField(Voters, max_length=20, default=Voters.MEMBERS)
     cosignatures_needed = fields.IntField(default=0)

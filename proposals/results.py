@@ -43,9 +43,8 @@ from proposals.methods.common import (
     label_of,
     names_of,
 )
-from proposals.models import Method
 
-METHOD_KEYS: dict[Method, frozenset[str]] = {key: method.keys for key, method in METHODS.items()}
+METHOD_KEYS: dict[str, frozenset[str]] = {key: method.keys for key, method in METHODS.items()}
 """Every key `aggregates` writes is in COMMON_KEYS or the method's METHOD_KEYS."""
 
 CSV_HEADER = ("table", "row", "column", "value")
@@ -56,7 +55,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # -- Stored aggregates ------------------------------------------------------------------------
 
 
-def aggregates(method: Method, result: TallyResult) -> dict[str, Any]:
+def aggregates(method: str, result: TallyResult) -> dict[str, Any]:
     """The aggregate tables of `result` as a JSON-safe dict (never a ballot)."""
     return method_of(method).aggregates(result)
 
@@ -69,7 +68,7 @@ def result_from_aggregates(data: Mapping[str, Any]) -> TallyResult:
 
 def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
     """`data` rebuilt through the result: only known tables, well typed."""
-    return aggregates(Method(data["method"]), result_from_aggregates(data))
+    return aggregates(data["method"], result_from_aggregates(data))
 
 
 # -- Recount files ----------------------------------------------------------------------------
@@ -170,7 +169,7 @@ def _order_sentence(labels: Mapping[str, str], decided: list[str]) -> str:
 def _explain(
     tie_break: Mapping[str, Any],
     labels: Mapping[str, str],
-    method: Method,
+    method: str,
     counted: int,
 ) -> str:
     tied = [str(option) for option in tie_break["tied"]]
@@ -215,12 +214,12 @@ def _explain(
 
 def tie_explanations(data: Mapping[str, Any], labels: Mapping[str, str]) -> list[str]:
     """One plain explanation per tie that had to be broken, in the order they happened."""
-    method = Method(data["method"])
+    method = data["method"]
     counted = int(data["ballots_counted"])
     return [_explain(tie_break, labels, method, counted) for tie_break in data["tie_breaks"]]
 
 
-def tie_rule_text(method: Method | None = None) -> list[str]:
+def tie_rule_text(method: str | None = None) -> list[str]:
     """The tie rule in plain words, one paragraph per item (as proposals.methods says).
 
     With a method, only the paragraphs that apply to it; without, all of them.

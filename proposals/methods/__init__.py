@@ -66,10 +66,9 @@ from typing import Any
 
 from proposals.methods import approval, dots, instant_runoff, majority_judgment, schulze
 from proposals.methods.base import COMMON_KEYS, Params, RoundSettings, VotingMethod
-from proposals.models import Method
 
-METHODS: dict[Method, VotingMethod[Any, Any]] = {
-    method.key: method
+METHODS: dict[str, VotingMethod[Any, Any]] = {
+    str(method.key): method
     for method in (
         approval.METHOD,
         schulze.METHOD,
@@ -78,18 +77,18 @@ METHODS: dict[Method, VotingMethod[Any, Any]] = {
         dots.METHOD,
     )
 }
-"""Every voting method by the value a round stores, in the order the new-round form
-lists them."""
+"""Every voting method by the key a round stores (as text: a new method adds no value to
+any enum and no migration), in the order the new-round form lists them."""
 
 
-def method_of(round_or_key: RoundSettings | Method | str) -> VotingMethod[Any, Any]:
-    """The method a round (or a stored `Method` value) counts by."""
+def method_of(round_or_key: RoundSettings | str) -> VotingMethod[Any, Any]:
+    """The method a round (or a stored method key) counts by."""
     key = round_or_key if isinstance(round_or_key, str) else round_or_key.method
-    return METHODS[Method(key)]
+    return METHODS[str(key)]
 
 
 def count_ballots(
-    method: Method | str,
+    method: str,
     params: Params,
     contents: Sequence[bytes],
     options: Sequence[str],

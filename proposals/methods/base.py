@@ -33,7 +33,6 @@ from proposals.methods.common import (
     optional_str,
     unreadable,
 )
-from proposals.models import Method
 
 COMMON_KEYS = frozenset(
     {
@@ -58,7 +57,7 @@ class RoundSettings(Protocol):
     """What a method needs to know of a round (a `Round` has these)."""
 
     @property
-    def method(self) -> Method: ...
+    def method(self) -> str: ...
 
     @property
     def dots_per_ballot(self) -> int: ...
@@ -84,7 +83,7 @@ ResultT = TypeVar("ResultT", bound=TallyResult)
 class VotingMethod(ABC, Generic[BallotT, ResultT]):
     """One way to count a round. Subclasses fill in the abstract steps below."""
 
-    key: ClassVar[Method]
+    key: ClassVar[str]  # what a round stores: a Method value, or a new method's own key
     """The value stored in `Round.method`."""
     name: ClassVar[str]
     """Its name for people, marked with N_ (translate it where shown)."""
@@ -215,10 +214,10 @@ class VotingMethod(ABC, Generic[BallotT, ResultT]):
         """The aggregate tables of `result` as a JSON-safe dict (never a ballot)."""
         if type(result) is not self.result_type or not isinstance(result, self.result_type):
             raise TypeError(
-                f"a {self.key.value} round has a {self.result_type.__name__}, not {result!r}"
+                f"a {self.key!s} round has a {self.result_type.__name__}, not {result!r}"
             )
         data: dict[str, Any] = {
-            "method": self.key.value,
+            "method": str(self.key),
             "options": list(result.ranking),
             "ranking": list(result.ranking),
             "tiers": [list(tier) for tier in result.order],

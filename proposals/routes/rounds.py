@@ -80,7 +80,7 @@ def round_form_context(
         "values": entered,
         "errors": errors,
         "purposes": [(p.value, _(PURPOSE_NAMES[p])) for p in Purpose],
-        "methods": [(key.value, _(method.name)) for key, method in METHODS.items()],
+        "methods": [(key, _(method.name)) for key, method in METHODS.items()],
         "voter_choices": [(v.value, _(VOTERS_NAMES[v])) for v in Voters],
         "electable": [(key, _(name)) for key, name in ELECTABLE.items()],
         "petition_needs": charter_needs,

@@ -60,7 +60,7 @@ class RoundSpec:
     question: str
     purpose: Purpose
     elects: str
-    method: Method
+    method: str  # a key of proposals.methods.METHODS
     dots_per_ballot: int
     voters: Voters
     cosignatures_needed: int
@@ -348,7 +348,7 @@ async def close(
     # Opened and counted in the worker process: seconds of pure Python for a big round.
     counter = functools.partial(
         count_ballots,
-        Method(round_.method),
+        round_.method,
         Params.of(round_),
         options=options,
         seed=str(round_.id),

@@ -19,7 +19,7 @@ RECEIPT = re.compile(r'<code id="ballot-receipt">([^<]+)</code>')
 
 
 def spec(
-    method: Method = Method.APPROVAL,
+    method: str = Method.APPROVAL,
     *,
     purpose: Purpose = Purpose.PRIORITY,
     voters: Voters = Voters.MEMBERS,

@@ -31,14 +31,14 @@ SAMPLE = {
 
 
 def test_every_stored_method_value_has_its_method_in_enum_order() -> None:
-    assert list(METHODS) == list(Method)
+    assert list(METHODS) == [method.value for method in Method]
     for key, method in METHODS.items():
-        assert method.key is key
-        assert method_of(key) is method and method_of(key.value) is method
+        assert method.key == key
+        assert method_of(key) is method and method_of(Method(key)) is method
 
 
 def test_every_method_module_offers_one_complete_voting_method() -> None:
-    assert sorted(method.key.value for method in METHODS.values()) == METHOD_MODULES
+    assert sorted(str(method.key) for method in METHODS.values()) == METHOD_MODULES
     for name in METHOD_MODULES:
         module = importlib.import_module(f"proposals.methods.{name}")
         method = module.METHOD
