@@ -12,17 +12,11 @@ DOMAINS = ("governance", "proposals", "feedback")
 
 
 def imported_packages(package: str) -> dict[str, set[str]]:
-    found: dict[str, set[str]] = {}
-    for path in (ROOT / package).rglob("*.py"):
-        tree = ast.parse(path.read_text(), filename=str(path))
-        names = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names |= {alias.name.split(".")[0] for alias in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names.add(node.module.split(".")[0])
-        found[str(path.relative_to(ROOT))] = names
-    return found
+    """Each module of the package, and the top-level packages it imports."""
+    return {
+        module: {name.split(".")[0] for name in names}
+        for module, names in imported_modules(package).items()
+    }
 
 
 def test_anonymity_imports_no_domain_and_no_web_code():
