@@ -33,8 +33,8 @@ from proposals.models import Contest, Kind, Phase, Proposal, Purpose, Round
 from proposals.routes.shared import (
     DONE,
     proposal_of,
+    refused_in_phase,
     round_of,
-    round_page_answer,
     round_tag_key,
     round_words,
     tag_choices,
@@ -84,13 +84,7 @@ async def _read_proposal(
 async def propose(request: Request, person: CurrentPerson) -> Response:
     round_ = await round_of(request)
     if round_.phase != Phase.PROPOSING:
-        return await round_page_answer(
-            request,
-            person,
-            round_,
-            error=WrongPhase(round_.phase).translated(),
-            status_code=409,
-        )
+        return await refused_in_phase(request, person, round_)
     if request.method == "GET":
         # The form's own id: sent twice, it stores one proposal (service.submit_proposal).
         fresh = {"submission": str(uuid.uuid4())}

@@ -40,6 +40,7 @@ from proposals.routes.shared import (
     DONE,
     electorate,
     lapsed_message,
+    refused_in_phase,
     remembered_round,
     round_of,
     round_page_answer,
@@ -161,9 +162,7 @@ async def petition_sign(request: Request, person: CurrentPerson) -> Response:
     try:
         opened = await service.sign_petition(round_, round_tag_key(request, round_), person.id)
     except WrongPhase as error:
-        return await round_page_answer(
-            request, person, round_, error=error.translated(), status_code=409
-        )
+        return await refused_in_phase(request, person, round_, error)
     except AlreadySigned:
         return await round_page_answer(
             request,
@@ -196,9 +195,7 @@ async def round_advance(request: Request, person: CurrentPerson) -> Response:
     try:
         await service.advance(round_, services(request).key_directory, electorate(request))
     except WrongPhase as error:
-        return await round_page_answer(
-            request, person, round_, error=error.translated(), status_code=409
-        )
+        return await refused_in_phase(request, person, round_, error)
     return RedirectResponse(f"/rounds/{round_.id}?done=advanced", status_code=303)
 
 
@@ -207,13 +204,7 @@ async def round_extend(request: Request, person: CurrentPerson) -> Response:
     """A lead gives more time to vote (GET: the form, which is also the confirm step)."""
     round_ = await round_of(request)
     if round_.phase != Phase.VOTING:
-        return await round_page_answer(
-            request,
-            person,
-            round_,
-            error=WrongPhase(round_.phase).translated(),
-            status_code=409,
-        )
+        return await refused_in_phase(request, person, round_)
     last_day = (round_.voting_ends - timedelta(days=1)).date()
     if request.method == "GET":
         values = {"voting_ends": (last_day + timedelta(days=7)).isoformat()}
@@ -224,9 +215,7 @@ async def round_extend(request: Request, person: CurrentPerson) -> Response:
         try:
             await service.extend_voting(round_, chosen)
         except WrongPhase as error:
-            return await round_page_answer(
-                request, person, round_, error=error.translated(), status_code=409
-            )
+            return await refused_in_phase(request, person, round_, error)
         except EndNotLater as error:
             errors = {"voting_ends": error.translated()}
         else:
@@ -248,9 +237,7 @@ async def round_count(request: Request, person: CurrentPerson) -> Response:
     if not round_.teller_mode or round_.phase != Phase.COUNTING:
         # Only a round that waits for its tellers is counted here; others close on their date.
         refusal = WrongPhase(round_.phase)
-        return await round_page_answer(
-            request, person, round_, error=refusal.translated(), status_code=409
-        )
+        return await refused_in_phase(request, person, round_, refusal)
     limiter = services(request).rate_limiter
     # Wrong tries count per person and round (as a keyed tag, naming nobody to the rate
     # limiter's storage): nobody can use up the tellers' tries.
@@ -268,9 +255,7 @@ async def round_count(request: Request, person: CurrentPerson) -> Response:
         await limiter.count(TELLERS, tries)
         message = error.translated()
     except WrongPhase as error:
-        return await round_page_answer(
-            request, person, round_, error=error.translated(), status_code=409
-        )
+        return await refused_in_phase(request, person, round_, error)
     else:
         return RedirectResponse(f"/rounds/{round_.id}/results", status_code=303)
     return await round_page_answer(

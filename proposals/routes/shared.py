@@ -19,6 +19,7 @@ from chorus.roles import Role
 from chorus.services import services
 from chorus.vocabulary import FORMS_OF_TRAFFICKING, OPPRESSION_CATEGORIES, choices
 from proposals import service
+from proposals.errors import WrongPhase
 from proposals.methods import method_of
 from proposals.models import Contest, Phase, Proposal, Round
 from proposals.names import (
@@ -272,4 +273,14 @@ def lapsed_message(round_: Round) -> str:
     return _(
         "This petition ended on %(day)s without enough signatures. You can start a new one.",
         day=shown_day(round_.proposing_ends),
+    )
+
+
+async def refused_in_phase(
+    request: Request, person: CurrentPerson, round_: Round, error: WrongPhase | None = None
+) -> Response:
+    """The round's page, saying why this cannot be done in the phase it is in (409)."""
+    refusal = error or WrongPhase(round_.phase)
+    return await round_page_answer(
+        request, person, round_, error=refusal.translated(), status_code=409
     )

@@ -23,6 +23,7 @@ from proposals.methods import method_of
 from proposals.models import Phase, Round
 from proposals.routes.shared import (
     ROUND_WORDS,
+    refused_in_phase,
     remembered_round,
     round_page_answer,
     round_words,
@@ -105,9 +106,7 @@ async def ballot(request: Request, person: CurrentPerson) -> Response:
             round_, person.roles, person.id, services(request).key_directory
         )
     except WrongPhase as error:
-        return await round_page_answer(
-            request, person, round_, error=error.translated(), status_code=409
-        )
+        return await refused_in_phase(request, person, round_, error)
     if not eligible:
         context |= {"errors": {"ballot": NotInElectorate().translated()}}
         return render(request, "proposals/ballot.html", context, status_code=403)
@@ -187,9 +186,7 @@ async def ballot_confirm(request: Request, person: CurrentPerson) -> Response:
                 services(request).key_directory,
             )
         except WrongPhase as error:
-            return await round_page_answer(
-                request, person, round_, error=error.translated(), status_code=409
-            )
+            return await refused_in_phase(request, person, round_, error)
         except BallotTooLong as error:
             errors = {"ballot": error.translated()}
         except NotInElectorate:
