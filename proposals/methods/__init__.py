@@ -16,7 +16,8 @@ Five ways to count a round, each in its own module:
 
 Each module holds its ballot's check, the reading of its ballot form, its sealed form,
 its tally (a plain function over plain data) and how its result is stored and shown;
-`ranked.py` holds what Schulze and instant-runoff share, `common.py` what all share.
+`ranked.py` holds what Schulze and instant-runoff share, `numbered.py` what majority
+judgment and dots share, `base.py` and `common.py` what all share.
 `METHODS` lists them by the value a round stores; adding a method is one new module and
 one line there (see the README).
 

@@ -25,10 +25,7 @@ from proposals.methods.common import (
     check_options,
     counts,
     option_list,
-    rank,
-    sum_scores,
-    tie_break_order,
-    tiers_by_score,
+    rank_by_score,
     unreadable,
 )
 from proposals.models import Method
@@ -59,23 +56,13 @@ def tally_approval(
     """Count approval ballots: most approvals first. Raises InvalidBallot for a bad ballot."""
     listed = option_list(options)
     known = frozenset(listed)
-    approvals, counted, abstentions = sum_scores(
+    ranked, approvals = rank_by_score(
         Counter(ballots),
         lambda ballot: dict.fromkeys(validate_approval(ballot, known), 1),
         listed,
+        tie_break_seed,
     )
-    seed_order = tie_break_order(listed, tie_break_seed)
-    ranked = rank(tiers_by_score(approvals, seed_order), counted)
-    return ApprovalResult(
-        order=ranked.order,
-        ranking=ranked.ranking,
-        winner=ranked.winner,
-        tie_breaks=ranked.tie_breaks,
-        tie_break_order=seed_order,
-        ballots_counted=counted,
-        abstentions=abstentions,
-        approvals=approvals,
-    )
+    return ApprovalResult(**ranked.tally_fields(), approvals=approvals)
 
 
 def _approval_words(n: int) -> str:

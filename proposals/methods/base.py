@@ -28,6 +28,8 @@ from proposals.methods.common import (
     TieBreak,
     TieBreakRule,
     UnknownOption,
+    entered_fields,
+    fields,
     ids,
     optional_int,
     optional_str,
@@ -277,3 +279,27 @@ class VotingMethod(ABC, Generic[BallotT, ResultT]):
     def level_sentence(self, names: str) -> str:
         """How a tie that only the tie-break order could break is told (translated)."""
         return _("%(names)s had the same result.", names=names)
+
+
+class OptionFieldsMethod(VotingMethod[BallotT, ResultT]):
+    """A method whose ballot form has one field per option, named `prefix` + option id
+    (a rank, a grade, a number of dots)."""
+
+    prefix: ClassVar[str]
+
+    @abstractmethod
+    def read_values(
+        self, found: Mapping[str, str], options: Sequence[str], errors: FieldErrors
+    ) -> object:
+        """What the fields say (option id -> the value typed, from `fields`); an error
+        on each field that is wrong is added to `errors`."""
+
+    def read_fields(
+        self, form: FormData, options: Sequence[str]
+    ) -> tuple[object | None, dict[str, list[str]], FieldErrors]:
+        found = fields(form, self.prefix, options)
+        if found is None:
+            return None, {}, unreadable()
+        errors: FieldErrors = {}
+        entered = entered_fields(found, self.prefix, frozenset(options))
+        return self.read_values(found, options, errors), entered, errors

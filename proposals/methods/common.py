@@ -11,6 +11,7 @@ import hashlib
 import re
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -121,6 +122,11 @@ class TallyResult:
     ballots_counted: int
     abstentions: int
 
+    def tally_fields(self) -> dict[str, Any]:
+        """The fields every result has, by name: a method builds its result from what
+        `rank` gives with `Result(**ranked.tally_fields(), <its own tables>)`."""
+        return {field.name: getattr(self, field.name) for field in dataclass_fields(TallyResult)}
+
 
 # -- Shared steps -----------------------------------------------------------------------------
 
@@ -145,42 +151,42 @@ def option_list(options: Iterable[str]) -> list[str]:
     return listed
 
 
-@dataclass(frozen=True)
-class Ranked:
-    order: list[list[str]]
-    ranking: list[str]
-    winner: str | None
-    tie_breaks: list[TieBreak]
-
-
-def rank(tiers: list[list[str]], counted: int) -> Ranked:
-    """Tiers (each already in tie-break order) into ranking, winner and seed tie-breaks."""
+def rank(
+    tiers: list[list[str]], seed_order: list[str], counted: int, abstentions: int
+) -> TallyResult:
+    """Tiers (each already in tie-break order) into ranking, winner and seed tie-breaks:
+    what every result holds, that a method's result is built from (see `tally_fields`)."""
     ranking = [option for tier in tiers for option in tier]
     tie_breaks = [
         TieBreak(tied=list(tier), decided=list(tier), rule=TieBreakRule.SEED_ORDER)
         for tier in tiers
         if len(tier) > 1
     ]
-    return Ranked(
+    return TallyResult(
         order=[list(tier) for tier in tiers],
         ranking=ranking,
         winner=ranking[0] if counted else None,
         tie_breaks=tie_breaks,
+        tie_break_order=seed_order,
+        ballots_counted=counted,
+        abstentions=abstentions,
     )
 
 
 _B = TypeVar("_B", bound=Hashable)
 
 
-def sum_scores(
+def rank_by_score(
     distinct: Mapping[_B, int],
     scores_of: Callable[[_B], Mapping[str, int]],
     listed: list[str],
-) -> tuple[dict[str, int], int, int]:
-    """Add up each distinct ballot's scores (validated by `scores_of`) times its count.
+    seed: str,
+) -> tuple[TallyResult, dict[str, int]]:
+    """Rank by the sum of each distinct ballot's scores (validated by `scores_of`) times
+    its count, highest first; options level on score stay in tie-break order.
 
-    Returns the totals per option, the ballots counted and the abstentions (a ballot
-    scoring nothing abstains). Approval gives 1 per approved option; dots, the dots.
+    Returns the ranking and the totals per option (a ballot scoring nothing abstains).
+    Approval gives 1 per approved option; dots, the dots.
     """
     totals = dict.fromkeys(listed, 0)
     counted = abstentions = 0
@@ -192,14 +198,12 @@ def sum_scores(
         counted += count
         for option, score in scores.items():
             totals[option] += score * count
-    return totals, counted, abstentions
-
-
-def tiers_by_score(scores: Mapping[str, int], seed_order: list[str]) -> list[list[str]]:
+    seed_order = tie_break_order(listed, seed)
     tiers: dict[int, list[str]] = {}
     for option in seed_order:
-        tiers.setdefault(scores[option], []).append(option)
-    return [tiers[score] for score in sorted(tiers, reverse=True)]
+        tiers.setdefault(totals[option], []).append(option)
+    by_score = [tiers[score] for score in sorted(tiers, reverse=True)]
+    return rank(by_score, seed_order, counted, abstentions), totals
 
 
 # -- Reading ballot forms ---------------------------------------------------------------------

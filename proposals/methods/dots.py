@@ -11,32 +11,23 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from starlette.datastructures import FormData
-
 from chorus.i18n import N_, _, ngettext
 from chorus.text import FieldErrors
-from proposals.methods.base import CsvRow, Params, VotingMethod
+from proposals.methods.base import CsvRow, Params
 from proposals.methods.common import (
     Chart,
     InvalidBallot,
-    MalformedBallot,
     TallyResult,
     bars,
     counts,
-    entered_fields,
-    fields,
-    numbers,
     option_list,
-    rank,
-    sum_scores,
-    tie_break_order,
-    tiers_by_score,
-    unreadable,
+    rank_by_score,
     validate_mapping,
 )
+from proposals.methods.numbered import NumberedBallot, NumberedMethod
 from proposals.models import Method
 
-DotBallot = Mapping[str, int]
+DotBallot = NumberedBallot
 """Option -> dots given, at most dots_per_ballot in all; no dots is an abstention."""
 
 PREFIX = "dots-"
@@ -86,33 +77,24 @@ def tally_dots(
     if dots_per_ballot < 1:
         raise ValueError("a ballot needs at least one dot to give")
     known = frozenset(listed)
-    totals, counted, abstentions = sum_scores(
+    ranked, totals = rank_by_score(
         Counter(tuple(sorted(ballot.items())) for ballot in ballots),
         lambda items: validate_dots(dict(items), known, dots_per_ballot),
         listed,
+        tie_break_seed,
     )
-    seed_order = tie_break_order(listed, tie_break_seed)
-    ranked = rank(tiers_by_score(totals, seed_order), counted)
-    return DotsResult(
-        order=ranked.order,
-        ranking=ranked.ranking,
-        winner=ranked.winner,
-        tie_breaks=ranked.tie_breaks,
-        tie_break_order=seed_order,
-        ballots_counted=counted,
-        abstentions=abstentions,
-        dots_per_ballot=dots_per_ballot,
-        totals=totals,
-    )
+    return DotsResult(**ranked.tally_fields(), dots_per_ballot=dots_per_ballot, totals=totals)
 
 
 def _dot_words(n: int) -> str:
     return ngettext("%(count)s dot", "%(count)s dots", n) % {"count": n}
 
 
-class Dots(VotingMethod[DotBallot, DotsResult]):
+class Dots(NumberedMethod[DotsResult]):
     key = Method.DOTS
     name = N_("Dots: share a number of dots between options")
+    prefix = PREFIX
+    not_a_number = N_("Enter a whole number of dots, like 2, or leave it empty.")
     letter = "d"
     keys = frozenset({"dots_per_ballot", "totals"})
     ballot_template = "proposals/methods/dots_ballot.html"
@@ -130,28 +112,6 @@ class Dots(VotingMethod[DotBallot, DotsResult]):
         if not isinstance(ballot, Mapping):
             raise TypeError(f"not a {self.key} ballot: {ballot!r}")
         return {option: dots for option, dots in ballot.items() if dots}
-
-    def from_json(self, value: object) -> DotBallot:
-        if not isinstance(value, dict) or not all(
-            isinstance(number, int) and not isinstance(number, bool) for number in value.values()
-        ):
-            raise MalformedBallot
-        return dict(value)
-
-    def read_fields(
-        self, form: FormData, options: Sequence[str]
-    ) -> tuple[object | None, dict[str, list[str]], FieldErrors]:
-        found = fields(form, PREFIX, options)
-        if found is None:
-            return None, {}, unreadable()
-        known = frozenset(options)
-        errors: FieldErrors = {}
-        message = _("Enter a whole number of dots, like 2, or leave it empty.")
-        return (
-            numbers(found, known, PREFIX, errors, message),
-            entered_fields(found, PREFIX, known),
-            errors,
-        )
 
     def ballot_errors(self, error: InvalidBallot) -> FieldErrors:
         if isinstance(error, NegativeDots):

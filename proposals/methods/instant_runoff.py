@@ -66,18 +66,8 @@ def tally_instant_runoff(
     counted = sum(distinct.values())
     seed_order = tie_break_order(listed, tie_break_seed)
     if not counted:
-        ranked = rank([seed_order], counted)
-        return InstantRunoffResult(
-            order=ranked.order,
-            ranking=ranked.ranking,
-            winner=None,
-            tie_breaks=ranked.tie_breaks,
-            tie_break_order=seed_order,
-            ballots_counted=0,
-            abstentions=abstentions,
-            rounds=[],
-            majority_round=None,
-        )
+        ranked = rank([seed_order], seed_order, counted, abstentions)
+        return InstantRunoffResult(**ranked.tally_fields(), rounds=[], majority_round=None)
     priority = {option: place for place, option in enumerate(seed_order)}
     piles: dict[str, list[tuple[RankedBallot, int, int]]] = {option: [] for option in listed}
     totals = dict.fromkeys(listed, 0)

@@ -19,39 +19,32 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cmp_to_key
 from itertools import accumulate
 from typing import Any
 
-from starlette.datastructures import FormData
-
 from chorus.i18n import N_, _, gettext
 from chorus.text import FieldErrors
-from proposals.methods.base import CsvRow, Params, VotingMethod
+from proposals.methods.base import CsvRow, Params
 from proposals.methods.common import (
     Bar,
     Chart,
     InvalidBallot,
-    MalformedBallot,
-    Ranked,
     TallyResult,
     TieBreak,
     TieBreakRule,
-    entered_fields,
-    fields,
     label_of,
-    numbers,
     option_list,
     optional_int,
     rank,
     tie_break_order,
-    unreadable,
     validate_mapping,
 )
+from proposals.methods.numbered import NumberedBallot, NumberedMethod
 from proposals.models import Method
 
-GradeBallot = Mapping[str, int]
+GradeBallot = NumberedBallot
 """Option -> grade, 0 (reject, the lowest) to grade_count - 1; empty is an abstention."""
 
 GRADE_NAMES = (
@@ -188,24 +181,17 @@ def tally_majority_judgment(
             tiers[-1].append(option)
         else:
             tiers.append([option])
-    ranked = rank(tiers, counted)
+    ranked = rank(tiers, seed_order, counted, abstentions)
+    ranked = replace(ranked, tie_breaks=_median_tie_breaks(ranked, medians))
     return MajorityJudgmentResult(
-        order=ranked.order,
-        ranking=ranked.ranking,
-        winner=ranked.winner,
-        tie_breaks=_median_tie_breaks(ranked, medians, seed_order),
-        tie_break_order=seed_order,
-        ballots_counted=counted,
-        abstentions=abstentions,
+        **ranked.tally_fields(),
         grade_count=grade_count,
         grades=grades,
         medians=medians,
     )
 
 
-def _median_tie_breaks(
-    ranked: Ranked, medians: Mapping[str, int | None], seed_order: list[str]
-) -> list[TieBreak]:
+def _median_tie_breaks(ranked: TallyResult, medians: Mapping[str, int | None]) -> list[TieBreak]:
     """Seed tie-breaks, with a majority-value one before each median the tiers split."""
     found: list[TieBreak] = []
     seed_breaks = {tie_break.tied[0]: tie_break for tie_break in ranked.tie_breaks}
@@ -218,7 +204,7 @@ def _median_tie_breaks(
             if len(sharing) > len(tier):
                 found.append(
                     TieBreak(
-                        tied=[option for option in seed_order if option in sharing],
+                        tied=[option for option in ranked.tie_break_order if option in sharing],
                         decided=sharing,
                         rule=TieBreakRule.MAJORITY_VALUE,
                     )
@@ -249,9 +235,11 @@ def grade_table(data: Mapping[str, Any], labels: Mapping[str, str]) -> list[tupl
     return [(label_of(labels, o), [int(n) for n in grades[o]]) for o in data["ranking"]]
 
 
-class MajorityJudgment(VotingMethod[GradeBallot, MajorityJudgmentResult]):
+class MajorityJudgment(NumberedMethod[MajorityJudgmentResult]):
     key = Method.MAJORITY_JUDGMENT
     name = N_("Grades: give each option a grade (majority judgment)")
+    prefix = PREFIX
+    not_a_number = N_("Choose one of the grades.")
     letter = "g"
     keys = frozenset({"grade_count", "grades", "medians"})
     ballot_template = "proposals/methods/majority_judgment_ballot.html"
@@ -270,28 +258,6 @@ class MajorityJudgment(VotingMethod[GradeBallot, MajorityJudgmentResult]):
         if not isinstance(ballot, Mapping):
             raise TypeError(f"not a {self.key} ballot: {ballot!r}")
         return dict(ballot)
-
-    def from_json(self, value: object) -> GradeBallot:
-        if not isinstance(value, dict) or not all(
-            isinstance(number, int) and not isinstance(number, bool) for number in value.values()
-        ):
-            raise MalformedBallot
-        return dict(value)
-
-    def read_fields(
-        self, form: FormData, options: Sequence[str]
-    ) -> tuple[object | None, dict[str, list[str]], FieldErrors]:
-        found = fields(form, PREFIX, options)
-        if found is None:
-            return None, {}, unreadable()
-        known = frozenset(options)
-        errors: FieldErrors = {}
-        message = _("Choose one of the grades.")
-        return (
-            numbers(found, known, PREFIX, errors, message),
-            entered_fields(found, PREFIX, known),
-            errors,
-        )
 
     def ballot_errors(self, error: InvalidBallot) -> FieldErrors:
         if isinstance(error, GradeOutOfRange):

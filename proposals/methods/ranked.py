@@ -13,19 +13,14 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from starlette.datastructures import FormData
-
 from chorus.i18n import _
 from chorus.text import FieldErrors
-from proposals.methods.base import Params, VotingMethod
+from proposals.methods.base import OptionFieldsMethod, Params
 from proposals.methods.common import (
     MalformedBallot,
     TallyResult,
     check_options,
-    entered_fields,
-    fields,
     integer,
-    unreadable,
 )
 
 RankedBallot = tuple[str, ...]
@@ -89,10 +84,11 @@ def _ranking(found: Mapping[str, str], listed: Sequence[str], errors: FieldError
 _R = TypeVar("_R", bound=TallyResult)
 
 
-class RankedMethod(VotingMethod[RankedBallot, _R]):
+class RankedMethod(OptionFieldsMethod[RankedBallot, _R]):
     """What a method counting rankings does like every other one."""
 
     letter = "r"
+    prefix = PREFIX
     ballot_template = "proposals/methods/ranking_ballot.html"
 
     def validate(self, ballot: object, options: Collection[str], params: Params) -> RankedBallot:
@@ -108,15 +104,10 @@ class RankedMethod(VotingMethod[RankedBallot, _R]):
             raise MalformedBallot
         return tuple(value)
 
-    def read_fields(
-        self, form: FormData, options: Sequence[str]
-    ) -> tuple[object | None, dict[str, list[str]], FieldErrors]:
-        found = fields(form, PREFIX, options)
-        if found is None:
-            return None, {}, unreadable()
-        errors: FieldErrors = {}
-        entered = entered_fields(found, PREFIX, frozenset(options))
-        return _ranking(found, options, errors), entered, errors
+    def read_values(
+        self, found: Mapping[str, str], options: Sequence[str], errors: FieldErrors
+    ) -> object:
+        return _ranking(found, options, errors)
 
     def ballot_context(self, option_count: int) -> dict[str, Any]:
         # Each label once, not once per option (a ballot of 10 options has 100 of them).

@@ -125,18 +125,8 @@ def tally_schulze(
         ]
         tiers.append(unbeaten)
         remaining = [option for option in remaining if option not in unbeaten]
-    ranked = rank(tiers, counted)
-    return SchulzeResult(
-        order=ranked.order,
-        ranking=ranked.ranking,
-        winner=ranked.winner,
-        tie_breaks=ranked.tie_breaks,
-        tie_break_order=seed_order,
-        ballots_counted=counted,
-        abstentions=abstentions,
-        pairwise=pairwise,
-        strongest_paths=paths,
-    )
+    ranked = rank(tiers, seed_order, counted, abstentions)
+    return SchulzeResult(**ranked.tally_fields(), pairwise=pairwise, strongest_paths=paths)
 
 
 def pairwise_table(
