@@ -93,12 +93,39 @@ def postgres_url(url: str, scheme: str) -> str:
     return url
 
 
+async def table_exists(connection: BaseDBAsyncClient, name: str) -> bool:
+    """Whether the database has this table, asked in a way that cannot fail."""
+    if connection.capabilities.dialect == "postgres":
+        _, rows = await connection.execute_query("SELECT to_regclass($1) AS found", [name])
+        return rows[0]["found"] is not None
+    query = "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?"
+    _, rows = await connection.execute_query(query, [name])
+    return bool(rows)
+
+
+def quiet_executor(connection: BaseDBAsyncClient, apps: dict[str, Any]) -> MigrationExecutor:
+    """Tortoise's migration executor, asking whether its own table exists before reading
+    it: on a new database its plain SELECT fails, and PostgreSQL writes each such failure
+    to the server's log as an ERROR (harmless, but noise in the log an operator reads)."""
+    executor = MigrationExecutor(connection, apps)
+    recorder = executor.recorder
+    read = recorder.applied_migrations
+
+    async def applied_migrations() -> Any:
+        if not await table_exists(connection, recorder.table_name):
+            return []
+        return await read()
+
+    recorder.applied_migrations = applied_migrations  # type: ignore[method-assign]
+    return executor
+
+
 async def pending_migrations(settings: Settings, domains: Sequence[Domain]) -> list[str]:
     """Names of the migrations not yet applied, in the order they would run."""
     config = tortoise_config(settings, domains)
     async with TortoiseContext() as ctx:
         await ctx.init(config=config)
-        executor = MigrationExecutor(ctx.db("default"), config["apps"])
+        executor = quiet_executor(ctx.db("default"), config["apps"])
         plan = await executor.plan()
         return [f"{step.migration.app_label}.{step.migration.name}" for step in plan]
 
@@ -108,7 +135,7 @@ async def migrate(settings: Settings, domains: Sequence[Domain]) -> list[str]:
     config = tortoise_config(settings, domains)
     async with TortoiseContext() as ctx:
         await ctx.init(config=config, _create_db=False)
-        executor = MigrationExecutor(ctx.db("default"), config["apps"])
+        executor = quiet_executor(ctx.db("default"), config["apps"])
         plan = await executor.plan()
         await executor.migrate()
     if settings.uses_postgres:
