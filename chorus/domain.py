@@ -67,10 +67,9 @@ class Domain:
     commands: Sequence[Command] = field(default=())
 
     def __post_init__(self) -> None:
-        names = [route.name for route in self.routes if isinstance(route, Route)]
-        unnamed = [
-            route.path for route in self.routes if isinstance(route, Route) and not route.name
-        ]
+        routes = [route for route in self.routes if isinstance(route, Route)]
+        names = [route.name for route in routes]
+        unnamed = [route.path for route in routes if not route.name]
         if unnamed:
             raise ValueError(f"{self.name}: every route needs a name: {unnamed}")
         if len(names) != len(set(names)):
@@ -78,6 +77,3 @@ class Domain:
         unknown = self.routine_routes - set(names)
         if unknown:
             raise ValueError(f"{self.name}: routine routes that are not its routes: {unknown}")
-
-    def route_names(self) -> set[str]:
-        return {route.name for route in self.routes if isinstance(route, Route)}
