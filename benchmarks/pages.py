@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import gzip
 import os
 import re
 import socket
@@ -51,7 +50,15 @@ from starlette.applications import Starlette
 
 from benchmarks import voting
 from benchmarks.anonymity import scratch_postgres
-from benchmarks.home import REQUEST_HEADERS, Header, bare_app, chorus_app, running, template_like
+from benchmarks.home import (
+    REQUEST_HEADERS,
+    Answer,
+    Header,
+    bare_app,
+    chorus_app,
+    running,
+    template_like,
+)
 from chorus.services import services
 from chorus.settings import Settings
 from governance.identity.keyring import Keyring
@@ -264,19 +271,6 @@ def raw_request(method: str, path: str, headers: Sequence[Header] = (), body: by
     if body:
         lines.append(b"content-length: " + str(len(body)).encode())
     return b"\r\n".join(lines) + b"\r\n\r\n" + body
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    @property
-    def html(self) -> str:
-        if self.headers.get("content-encoding") == "gzip":
-            return gzip.decompress(self.body).decode()
-        return self.body.decode()
 
 
 class Connection:
