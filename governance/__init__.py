@@ -60,6 +60,7 @@ domain = Domain(
             "exit",
             "account",
             "inbox",
+            "notice",
             "notice_read",
             "notice_delete",
             "charter",

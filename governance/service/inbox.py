@@ -36,7 +36,16 @@ TITLES = {
     "results": N_("The results of a vote are out"),
 }
 
+# What an opened notice says it is about: its kind's words, then the topic's own name.
+ABOUT = {
+    "news": N_("News: %(topic)s"),
+    "account": N_("About your account: %(topic)s"),
+    "voting": N_("Voting is open: %(topic)s"),
+    "results": N_("The results are out: %(topic)s"),
+}
+
 KEPT_DAYS = 90
+PAGE_SIZE = 10
 
 
 @dataclass(frozen=True)
@@ -50,8 +59,21 @@ UNREAD = Mark(read=False, dismissed=False)
 
 @dataclass(frozen=True)
 class InboxNotice:
-    notice: Notice
+    id: int
+    kind: str
+    link: str
+    sent_on: date
     read: bool
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    """One page of a person's inbox, newest first: `number` of `pages` (at least 1)."""
+
+    notices: list[InboxNotice]
+    number: int
+    pages: int
+    unread: int  # in the whole inbox
 
 
 def today() -> date:
@@ -120,17 +142,46 @@ async def marks_for(personal_key: bytes, notice_ids: Iterable[int]) -> dict[int,
 async def inbox_of(person_id: UUID, personal_key: bytes) -> list[InboxNotice]:
     """The notices a person has not dismissed, newest first: one query for the notices,
     one for their marks."""
-    notices = await Notice.filter(person_id=person_id).order_by("-sent_on", "-id")
-    marks = await marks_for(personal_key, (notice.id for notice in notices))
+    rows = (
+        await Notice.filter(person_id=person_id)
+        .order_by("-sent_on", "-id")
+        .values_list("id", "kind", "link", "sent_on")
+    )
+    marks = await marks_for(personal_key, (row[0] for row in rows))
     return [
-        InboxNotice(notice, marks.get(notice.id, UNREAD).read)
-        for notice in notices
-        if not marks.get(notice.id, UNREAD).dismissed
+        InboxNotice(id_, kind, link, sent_on, marks.get(id_, UNREAD).read)
+        for id_, kind, link, sent_on in rows
+        if not marks.get(id_, UNREAD).dismissed
     ]
+
+
+def page_count(notices: int) -> int:
+    return max(1, -(-notices // PAGE_SIZE))
+
+
+async def inbox_page(person_id: UUID, personal_key: bytes, number: int) -> InboxPage:
+    """Page `number` of the inbox (the last one if there are fewer), PAGE_SIZE notices."""
+    notices = await inbox_of(person_id, personal_key)
+    pages = page_count(len(notices))
+    number = min(max(number, 1), pages)
+    unread = sum(not notice.read for notice in notices)
+    shown = notices[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    return InboxPage(shown, number, pages, unread)
 
 
 async def unread_count(person_id: UUID, personal_key: bytes) -> int:
     return sum(not shown.read for shown in await inbox_of(person_id, personal_key))
+
+
+async def notice_of(person_id: UUID, personal_key: bytes, notice_id: int) -> InboxNotice | None:
+    """One of the person's own notices, unless they deleted it (someone else's: None)."""
+    notice = await _own_notice(person_id, notice_id)
+    if notice is None:
+        return None
+    mark = (await marks_for(personal_key, [notice.id])).get(notice.id, UNREAD)
+    if mark.dismissed:
+        return None
+    return InboxNotice(notice.id, notice.kind, notice.link, notice.sent_on, mark.read)
 
 
 async def _own_notice(person_id: UUID, notice_id: int) -> Notice | None:
@@ -190,3 +241,8 @@ async def delete_expired(day: date | None = None) -> tuple[int, int]:
 def title_of(kind: str) -> str:
     """The untranslated title of a kind of notice; a kind no longer known reads as plain news."""
     return TITLES.get(kind, TITLES["news"])
+
+
+def about_of(kind: str) -> str:
+    """The untranslated words an opened notice of this kind starts with (%(topic)s)."""
+    return ABOUT.get(kind, ABOUT["news"])

@@ -35,6 +35,7 @@ from proposals.service.common import (
     tag_key_of,
 )
 from proposals.service.proposals import (
+    Authored,
     ProposalText,
     contest_hiding,
     cosign,
@@ -42,6 +43,7 @@ from proposals.service.proposals import (
     has_cosigned,
     hide_proposal,
     is_author,
+    own_proposals,
     review_contest,
     submit_proposal,
     take_back_cosignature,
@@ -81,6 +83,7 @@ __all__ = [
     "ADVISORY_ROLE",
     "NEXT_PHASE",
     "VOTER_ROLE",
+    "Authored",
     "Electorate",
     "ProposalServices",
     "ProposalText",
@@ -116,6 +119,7 @@ __all__ = [
     "next_phase",
     "on_ballot",
     "open_round",
+    "own_proposals",
     "person_tag",
     "phase_ends",
     "proposals_listed",
