@@ -19,7 +19,7 @@ from proposals import service
 from proposals.models import Contest, Cosignature, Method, Phase, Proposal, Round
 from proposals.service import ProposalServices
 from tests.common.dumps import rows_of
-from tests.common.forms import csrf_token
+from tests.common.forms import csrf_token, form_fields
 from tests.common.people import make_person, sign_in, signed_in_client
 from tests.common.rounds import (
     add_proposal,
@@ -307,6 +307,33 @@ async def test_a_description_with_a_phone_number_is_reviewed_before_it_is_stored
     stored = await Proposal.get(round=round_)
     assert "0612345678" not in stored.description
     assert "[phone number removed]" in stored.description
+
+
+async def test_the_review_of_identifying_details_keeps_the_tags_chosen(app, client):
+    round_ = await service.open_round(spec())
+    await make_person(app, "Amina")
+    await sign_in(client, "Amina")
+    form = await client.get(f"/rounds/{round_.id}/propose")
+    fields = PROPOSAL | {"description": "Maria Lopez found us rooms."}
+    review = await client.post(
+        f"/rounds/{round_.id}/propose", data={"csrf_token": csrf_token(form), **fields}
+    )
+    assert "Check before you send" in review.text
+    assert "Maria Lopez" in review.text
+    # The person sends the review form as it is shown, removing the name.
+    shown = form_fields(review, f"/rounds/{round_.id}/propose")
+    assert ("forms_of_trafficking", "labour_exploitation") in shown
+    assert ("forms_of_trafficking", "other") in shown
+    assert ("oppression_categories", "poverty") in shown
+    data: dict[str, list[str]] = {"description_remove": ["0"]}
+    for name, value in shown:
+        data.setdefault(name, []).append(value)
+    sent = await client.post(f"/rounds/{round_.id}/propose", data=data)
+    assert sent.status_code == 303
+    stored = await Proposal.get(round=round_)
+    assert stored.description == "[name removed] found us rooms."
+    assert stored.forms_of_trafficking == ["labour_exploitation", "other"]
+    assert stored.oppression_categories == ["poverty"]
 
 
 async def test_co_signing_counts_once_and_not_for_the_author(app, client):
