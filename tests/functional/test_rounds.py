@@ -536,6 +536,9 @@ async def test_members_stand_as_candidates_in_an_election_once(app, client):
     await sign_in(client, "Amina")
     form = await client.get(f"/rounds/{round_.id}/propose")
     assert "Your statement" in form.text
+    # The page says one thing about the name: it is shown with the statement.
+    assert "Your name in Chorus is shown with it." in form.text
+    assert "Your name is not shown" not in form.text
     statement = "I have organised our meetings for two years."
     stood = await client.post(
         f"/rounds/{round_.id}/propose",
