@@ -67,18 +67,23 @@ async def _read_proposal(
     """The proposal as typed; None until it is valid and its description was reviewed."""
     candidate = round_.purpose == Purpose.ELECTION
     entered, errors = forms.read_proposal(form, candidate=candidate)
+    # Shown again as typed, the tags ticked included, whenever the form comes back.
+    shown = entered.entered | {
+        "forms_of_trafficking": entered.forms_of_trafficking,
+        "oppression_categories": entered.oppression_categories,
+    }
     if errors:
-        return None, entered.entered, errors, None
+        return None, shown, errors, None
     scrubbed = scrub_field(form, "description", entered.description, current_language())
     if scrubbed.text is None:
-        return None, entered.entered, {}, scrubbed
+        return None, shown, {}, scrubbed
     text = service.ProposalText(
         title=entered.title,
         description=scrubbed.text,
         forms_of_trafficking=entered.forms_of_trafficking,
         oppression_categories=entered.oppression_categories,
     )
-    return text, entered.entered, {}, scrubbed
+    return text, shown, {}, scrubbed
 
 
 @signed_in(Role.MEMBER)

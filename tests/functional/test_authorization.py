@@ -82,6 +82,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/rounds/petition"): only(400, "member", visitors=403),
     ("GET", "/rounds/{round_id:uuid}"): signed_in(404, visitors=303),
     ("POST", "/rounds/{round_id:uuid}/sign"): only(404, "member", visitors=403),
+    ("GET", "/rounds/{round_id:uuid}/advance"): only(404, "lead", visitors=303),
     ("POST", "/rounds/{round_id:uuid}/advance"): only(404, "lead", visitors=403),
     ("GET", "/rounds/{round_id:uuid}/extend"): only(404, "lead", visitors=303),
     ("POST", "/rounds/{round_id:uuid}/extend"): only(404, "lead", visitors=403),
