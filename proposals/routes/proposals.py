@@ -145,7 +145,7 @@ def proposal_context(
     }
 
 
-@signed_in()
+@signed_in(*service.READ_SOME_ROUNDS)
 async def proposal_page(request: Request, person: CurrentPerson) -> Response:
     proposal, round_ = await proposal_of(request)
     return await _proposal_page(request, person, proposal, round_)

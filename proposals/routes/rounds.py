@@ -49,7 +49,7 @@ from proposals.routes.shared import (
 )
 
 
-@signed_in()
+@signed_in(*service.READ_SOME_ROUNDS)
 async def rounds_list(request: Request, person: CurrentPerson) -> Response:
     done = request.query_params.get("done", "")
     return await shared_rounds_list(request, done if done in DONE else "")
@@ -62,8 +62,8 @@ async def rounds_list(request: Request, person: CurrentPerson) -> Response:
 )
 async def shared_rounds_list(request: Request, done: str) -> dict[str, Any]:
     """The same for everyone with the same roles (chorus.memo.shared_page)."""
-    listed = await service.rounds_by_voting_end()
     roles = frozenset(current_roles(request))
+    listed = [r for r in await service.rounds_by_voting_end() if service.may_read(r, roles)]
     return {
         "by_phase": {phase: [r for r in listed if r.phase == phase] for phase in Phase},
         "phase_names": PHASE_NAMES,
@@ -150,7 +150,7 @@ async def petition_new(request: Request, person: CurrentPerson) -> Response:
     return await _round_form(request, person, petition=True)
 
 
-@signed_in()
+@signed_in(*service.READ_SOME_ROUNDS)
 async def round_page(request: Request, person: CurrentPerson) -> Response:
     round_ = await remembered_round(request)
     return await round_page_answer(request, person, round_)

@@ -20,6 +20,7 @@ from __future__ import annotations
 from proposals.service.common import (
     ADVISORY_ROLE,
     NEXT_PHASE,
+    READ_SOME_ROUNDS,
     VOTER_ROLE,
     Electorate,
     ProposalServices,
@@ -29,6 +30,7 @@ from proposals.service.common import (
     end_of,
     insert_once,
     is_advisory,
+    may_read,
     next_phase,
     on_ballot,
     person_tag,
@@ -83,6 +85,7 @@ from proposals.service.voting import (
 __all__ = [
     "ADVISORY_ROLE",
     "NEXT_PHASE",
+    "READ_SOME_ROUNDS",
     "VOTER_ROLE",
     "Authored",
     "Electorate",
@@ -116,6 +119,7 @@ __all__ = [
     "insert_once",
     "is_advisory",
     "is_author",
+    "may_read",
     "may_vote",
     "move_on",
     "next_phase",

@@ -21,6 +21,7 @@ import unicodedata
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from argon2 import Parameters
 from nacl.exceptions import CryptoError
@@ -218,6 +219,19 @@ async def _credential_of(pseudonym: str, secrets_: Secrets) -> Credential | None
     except PseudonymInvalid:
         return None
     return await Credential.get_or_none(name_lookup=name_lookup(folded, secrets_))
+
+
+async def person_named(pseudonym: str, secrets_: Secrets) -> Person | None:
+    """Who goes by this name, for the command line: only the host, holding the lookup
+    secret, can tie a name to a person. One keyed hash per person: never on a page."""
+    credential = await _credential_of(pseudonym, secrets_)
+    if credential is None:
+        return None
+    found: list[Any] = await Person.all().values_list("id", flat=True)
+    for person_id in (uuid.UUID(str(each)) for each in found):
+        if hmac.compare_digest(person_tag(person_id, secrets_), credential.person_tag):
+            return await Person.get(id=person_id)
+    return None
 
 
 async def _person_behind(credential: Credential, personal_key: bytes) -> Person:
