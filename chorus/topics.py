@@ -22,9 +22,9 @@ class Topic:
     link_text: str
 
 
-# The topic of a link inside Chorus; None when the link is not the reader's own, or
-# what it named is gone.
-TopicReader = Callable[[str], Awaitable[Topic | None]]
+# The topic of a link inside Chorus for someone with these roles; None when the link is
+# not the reader's own, what it named is gone, or these roles may not read it.
+TopicReader = Callable[[str, frozenset[str]], Awaitable[Topic | None]]
 
 
 @dataclass(frozen=True)
@@ -33,9 +33,9 @@ class NoticeTopics:
 
     readers: tuple[TopicReader, ...] = ()
 
-    async def of(self, link: str) -> Topic | None:
+    async def of(self, link: str, roles: frozenset[str]) -> Topic | None:
         for read in self.readers:
-            found = await read(link)
+            found = await read(link, roles)
             if found is not None:
                 return found
         return None

@@ -107,7 +107,8 @@ async def show_notice(request: Request, person: CurrentPerson) -> Response:
     if found is None:
         raise HTTPException(404)
     notice = shown(found, {})
-    topic = await services(request).of(NoticeTopics).of(notice.link) if notice.link else None
+    topics = services(request).of(NoticeTopics)
+    topic = await topics.of(notice.link, frozenset(person.roles)) if notice.link else None
     heading = _(inbox.about_of(found.kind), topic=topic.name) if topic else notice.title
     return render(
         request,

@@ -42,9 +42,9 @@ def topic_of_round(round_: Round) -> Topic:
     return Topic(round_.question, standing_of(round_), link, link_text)
 
 
-async def round_topic(link: str) -> Topic | None:
+async def round_topic(link: str, roles: frozenset[str]) -> Topic | None:
     """The topic of a notice's link to a round (or its results); None for any other link,
-    or a round that is gone."""
+    a round that is gone, or one these roles may not read."""
     found = ROUND_LINK.fullmatch(link)
     try:
         round_id = uuid.UUID(found.group(1)) if found else None
@@ -53,4 +53,6 @@ async def round_topic(link: str) -> Topic | None:
     if round_id is None:
         return None
     round_ = await service.find_round(round_id)
-    return topic_of_round(round_) if round_ is not None else None
+    if round_ is None or not service.may_read(round_, roles):
+        return None
+    return topic_of_round(round_)

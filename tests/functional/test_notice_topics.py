@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from chorus.roles import Role
 from governance.models import Notice
 from governance.service.inbox import PAGE_SIZE, send_notice
 from proposals import service
@@ -147,3 +148,14 @@ async def test_each_person_sees_their_own_name_on_the_account_page(app, client):
     assert "<dd>Ana &amp; Co</dd>" in first.text and "Bao" not in first.text
     assert "<dd>Bao</dd>" in second.text and "Ana" not in second.text
     assert csrf_token(first) != csrf_token(second)
+
+
+async def test_an_opened_notice_names_no_round_its_reader_may_not_read(app, client):
+    # A members' round: an ally who somehow holds a notice about it learns nothing of it.
+    round_, _ = await round_with(app, ["Safe housing"], Phase.VOTING, question="Members only?")
+    joined = await make_person(app, "Bao", Role.ALLY)
+    notice = await send_notice(joined.person, "voting", f"/rounds/{round_.id}")
+    await sign_in(client, "Bao")
+    opened = await client.get(f"/inbox/{notice.id}")
+    assert opened.status_code == 200 and "Members only?" not in opened.text
+    assert "<h1>A vote is open</h1>" in opened.text
