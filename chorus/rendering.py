@@ -200,7 +200,13 @@ class Renderer:
         block: str | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Response:
-        wants_fragment = block is not None and request.headers.get("hx-request") == "true"
+        # A page htmx fetches for a link or a form (hx-boost) is a whole page; only its own
+        # requests (hx-post on an element) want the named block.
+        wants_fragment = (
+            block is not None
+            and request.headers.get("hx-request") == "true"
+            and request.headers.get("hx-boosted") != "true"
+        )
         state = request.scope.get("state", {})
         if not context and not wants_fragment and state.get("person") is None:
             return self.render_kept(request, name, status_code=status_code, headers=headers)

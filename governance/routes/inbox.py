@@ -51,7 +51,8 @@ def local_link(link: str) -> str:
 
 
 def wants_fragment(request: Request) -> bool:
-    return request.headers.get("hx-request") == "true"
+    headers = request.headers  # a boosted link or form wants the whole page
+    return headers.get("hx-request") == "true" and headers.get("hx-boosted") != "true"
 
 
 def shown(found: InboxNotice, titles: dict[str, str]) -> ShownNotice:
