@@ -13,8 +13,11 @@ from governance.identity.errors import (
     AccountSuspended,
     InviteNotAllowed,
     InviteNotUsable,
+    PassphraseBlank,
     PassphrasesDiffer,
+    PassphraseTooLong,
     PassphraseTooShort,
+    PassphraseWeak,
     PseudonymInvalid,
     PseudonymTaken,
     WrongCredentials,
@@ -49,7 +52,7 @@ def field_errors(error: Exception, *, credentials_field: str = "pseudonym") -> F
         return {"pseudonym": pseudonym_message(error)}
     if isinstance(error, PseudonymTaken):
         return {"pseudonym": error.translated()}
-    if isinstance(error, PassphraseTooShort):
+    if isinstance(error, PassphraseBlank | PassphraseTooShort | PassphraseTooLong | PassphraseWeak):
         return {"passphrase": error.translated()}
     if isinstance(error, PassphrasesDiffer):
         return {"confirmation": error.translated()}

@@ -15,6 +15,7 @@ transaction opens.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import unicodedata
@@ -41,11 +42,15 @@ from anonymity.wrapping import (
 )
 from chorus import memo
 from chorus.database import forget_deleted_rows
+from governance.identity import passphrases
 from governance.identity.errors import (
     AccountSuspended,
     InviteNotUsable,
+    PassphraseBlank,
     PassphrasesDiffer,
+    PassphraseTooLong,
     PassphraseTooShort,
+    PassphraseWeak,
     PseudonymInvalid,
     PseudonymTaken,
     WrongCredentials,
@@ -125,11 +130,40 @@ def open_person(personal_key: bytes, sealed: bytes) -> uuid.UUID:
         raise WrongCredentials from error
 
 
-def check_new_passphrase(passphrase: str, confirmation: str, minimum: int) -> None:
-    if len(passphrase) < minimum:
+async def check_new_passphrase(
+    passphrase: str, confirmation: str, minimum: int, pseudonym: str = ""
+) -> None:
+    """The rules of governance.identity.passphrases, for a passphrase being set."""
+    found = await asyncio.to_thread(passphrases.problem, passphrase, minimum, pseudonym.split())
+    if found == "blank":
+        raise PassphraseBlank
+    if found == "short":
         raise PassphraseTooShort(minimum)
+    if found == "long":
+        raise PassphraseTooLong(passphrases.MAXIMUM)
+    if found == "weak":
+        raise PassphraseWeak
     if passphrase != confirmation:
         raise PassphrasesDiffer
+
+
+def as_once_kept(passphrase: str) -> str | None:
+    """The form in which a passphrase set before the length rule was kept (cut), when it
+    differs from the passphrase as typed: checking tries it too, so it still signs in."""
+    return (
+        passphrase[: passphrases.LEGACY_CUT] if len(passphrase) > passphrases.LEGACY_CUT else None
+    )
+
+
+async def check_passphrase(passphrase: str, stored: Stretched) -> bytes:
+    """The wrapping key, from the passphrase as typed or as it was once kept; or WrongSecret."""
+    try:
+        return await check_off_loop(passphrase, stored)
+    except WrongSecret:
+        cut = as_once_kept(passphrase)
+        if cut is None:
+            raise
+        return await check_off_loop(cut, stored)
 
 
 def code_wrapping_key(code: str) -> bytes:
@@ -161,7 +195,7 @@ async def join(
     hands out), the credentials hold the person's id sealed with their personal key,
     and the pseudonym goes to the key directory."""
     shown, folded = clean_pseudonym(pseudonym)
-    check_new_passphrase(passphrase, confirmation, secrets_.passphrase_min_length)
+    await check_new_passphrase(passphrase, confirmation, secrets_.passphrase_min_length, shown)
     lookup = keyed_hash(secrets_.lookup_key, normalise_code(invite_code))
     await check_invite(lookup)
     lookup_name = name_lookup(folded, secrets_)
@@ -233,10 +267,11 @@ async def sign_in(pseudonym: str, passphrase: str, secrets_: Secrets) -> SignedI
     credential = await _credential_of(pseudonym, secrets_)
     if credential is None:
         # Spend the same time as a real check, so timing does not reveal who has an account.
-        await stretch_off_loop(passphrase, secrets_.profile)
+        for _ in range(1 if as_once_kept(passphrase) is None else 2):
+            await stretch_off_loop(passphrase, secrets_.profile)
         raise WrongCredentials
     try:
-        wrapping_key = await check_off_loop(passphrase, Stretched.decode(credential.passphrase))
+        wrapping_key = await check_passphrase(passphrase, Stretched.decode(credential.passphrase))
         personal_key = unwrap(credential.wrapped_key, wrapping_key)
     except WrongSecret as error:
         raise WrongCredentials from error
@@ -261,7 +296,9 @@ async def recover(
     Returns the remaining codes' count through `recovery_codes` being empty.
     """
     credential = await _credential_of(pseudonym, secrets_)
-    check_new_passphrase(passphrase, confirmation, secrets_.passphrase_min_length)
+    await check_new_passphrase(
+        passphrase, confirmation, secrets_.passphrase_min_length, pseudonym.strip()
+    )
     code = normalise_code(code)
     row = await RecoveryCode.get_or_none(lookup=keyed_hash(secrets_.lookup_key, code))
     if credential is None or row is None or row.credential_id != credential.id:
@@ -300,15 +337,20 @@ async def credential_of(credential_id: uuid.UUID) -> Credential | None:
 
 
 async def change_passphrase(
-    credential: Credential, current: str, new: str, confirmation: str, secrets_: Secrets
+    credential: Credential,
+    current: str,
+    new: str,
+    confirmation: str,
+    secrets_: Secrets,
+    pseudonym: str = "",
 ) -> None:
     """A new passphrase; the personal key stays the same, wrapped anew. Every session
     ends (the caller gives this browser a fresh one)."""
     try:
-        old_key = await check_off_loop(current, Stretched.decode(credential.passphrase))
+        old_key = await check_passphrase(current, Stretched.decode(credential.passphrase))
     except WrongSecret as error:
         raise WrongCredentials from error
-    check_new_passphrase(new, confirmation, secrets_.passphrase_min_length)
+    await check_new_passphrase(new, confirmation, secrets_.passphrase_min_length, pseudonym)
     personal_key = unwrap(credential.wrapped_key, old_key)
     stored, wrapping_key = await stretch_off_loop(new, secrets_.profile)
     await _set_passphrase(credential, stored, wrap(personal_key, wrapping_key))
@@ -340,7 +382,7 @@ async def delete_account(
 ) -> None:
     """Remove the account and everything tied to it; anonymous votes and feedback stay counted."""
     try:
-        await check_off_loop(passphrase, Stretched.decode(credential.passphrase))
+        await check_passphrase(passphrase, Stretched.decode(credential.passphrase))
     except WrongSecret as error:
         raise WrongCredentials from error
     async with in_transaction():
