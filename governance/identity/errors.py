@@ -15,11 +15,19 @@ class PseudonymInvalid(GovernanceError):
 
     def __init__(self, problem: str) -> None:
         super().__init__(problem)
-        self.problem = problem  # "empty", "short", "long", "characters"
+        # "empty", "short", "long", "characters", "letters", "marks", "scripts", "digits"
+        self.problem = problem
 
 
 class PseudonymTaken(GovernanceError):
     message = N_("That name is taken. Choose another one.")
+
+
+class PseudonymLookalike(GovernanceError):
+    message = N_(
+        "That name looks too much like the name of someone already here, so people could "
+        "take one of you for the other. Choose another one."
+    )
 
 
 class PassphraseTooShort(GovernanceError):

@@ -42,7 +42,7 @@ from anonymity.wrapping import (
 )
 from chorus import memo
 from chorus.database import forget_deleted_rows
-from governance.identity import passphrases
+from governance.identity import passphrases, pseudonyms
 from governance.identity.errors import (
     AccountSuspended,
     InviteNotUsable,
@@ -52,6 +52,7 @@ from governance.identity.errors import (
     PassphraseTooShort,
     PassphraseWeak,
     PseudonymInvalid,
+    PseudonymLookalike,
     PseudonymTaken,
     WrongCredentials,
 )
@@ -102,6 +103,23 @@ def clean_pseudonym(text: str) -> tuple[str, str]:
         raise PseudonymInvalid("long")
     folded = unicodedata.normalize("NFKC", shown).casefold()
     return shown, " ".join(folded.split())
+
+
+def choose_pseudonym(text: str) -> tuple[str, str, str]:
+    """A new pseudonym as shown, its folded form and what it looks like
+    (governance.identity.pseudonyms); or PseudonymInvalid. Only for names being chosen: signing
+    in finds any name chosen before by clean_pseudonym."""
+    try:
+        shown = pseudonyms.new_name(text)
+    except pseudonyms.NameRefused as refused:
+        raise PseudonymInvalid(refused.problem) from refused
+    _, folded = clean_pseudonym(shown)
+    return shown, folded, pseudonyms.likeness(shown)
+
+
+def name_likeness(likeness: str, secrets_: Secrets) -> str:
+    """HMAC(lookup secret, what a pseudonym looks like): no name, nor its look."""
+    return keyed_hash(secrets_.lookup_key, "likeness|" + likeness)
 
 
 def name_lookup(folded: str, secrets_: Secrets) -> str:
@@ -194,13 +212,13 @@ async def join(
     No row naming a person is written: the invite is deleted (it never held whom it
     hands out), the credentials hold the person's id sealed with their personal key,
     and the pseudonym goes to the key directory."""
-    shown, folded = clean_pseudonym(pseudonym)
+    shown, folded, likeness = choose_pseudonym(pseudonym)
     await check_new_passphrase(passphrase, confirmation, secrets_.passphrase_min_length, shown)
     lookup = keyed_hash(secrets_.lookup_key, normalise_code(invite_code))
     await check_invite(lookup)
     lookup_name = name_lookup(folded, secrets_)
-    if await Credential.exists(name_lookup=lookup_name):
-        raise PseudonymTaken
+    looks = name_likeness(likeness, secrets_)
+    await _raise_if_name_taken(lookup_name, looks)
     stored, wrapping_key = await stretch_off_loop(passphrase, secrets_.profile)
     personal_key = new_personal_key()
     keys = secrets_.key_directory
@@ -218,19 +236,21 @@ async def join(
             credential = Credential(
                 id=uuid.uuid4(),
                 name_lookup=lookup_name,
+                name_likeness=looks,
                 person_tag=person_tag(person.id, secrets_),
                 passphrase=stored.encode(),
                 wrapped_key=wrap(personal_key, wrapping_key),
                 sealed_person=seal_person(personal_key, person.id),
             )
-            # A name taken meanwhile writes no row, and makes the database log no error. Nor
-            # does a person who has credentials already: the database, not the key
-            # directory, makes sure nobody is handed out twice.
+            # A name taken meanwhile, or one that looks like it, writes no row, and makes
+            # the database log no error. Nor does a person who has credentials already: the
+            # database, not the key directory, makes sure nobody is handed out twice.
             await Credential.bulk_create([credential], ignore_conflicts=True)
             if not await Credential.exists(id=credential.id):
                 if await Credential.exists(person_tag=credential.person_tag):
                     raise InviteNotUsable("used")
-                raise PseudonymTaken
+                await _raise_if_name_taken(lookup_name, looks)
+                raise PseudonymTaken  # pragma: no cover (nothing else is unique)
             rows, codes = _recovery_rows(credential.id, personal_key, secrets_.lookup_key)
             await RecoveryCode.bulk_create(rows)
             # Last, so that it exists exactly when the account does.
@@ -243,6 +263,13 @@ async def join(
         raise
     invitees.settle(keys, invite.id)
     return Joined(person, credential, personal_key, shown, codes)
+
+
+async def _raise_if_name_taken(lookup_name: str, looks: str) -> None:
+    if await Credential.exists(name_lookup=lookup_name):
+        raise PseudonymTaken
+    if await Credential.exists(name_likeness=looks):
+        raise PseudonymLookalike
 
 
 async def _credential_of(pseudonym: str, secrets_: Secrets) -> Credential | None:
