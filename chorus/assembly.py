@@ -17,11 +17,12 @@ from starlette.routing import BaseRoute
 from starlette.types import ASGIApp
 from tortoise.contrib.starlette import RegisterTortoise
 
+from chorus.bodylimit import BodyLimitMiddleware
 from chorus.compression import GzipMiddleware
 from chorus.csrf import CSRFMiddleware, derive_key
 from chorus.database import check_migrated, tortoise_config
 from chorus.domain import Domain
-from chorus.errors import EXCEPTION_HANDLERS, forbidden
+from chorus.errors import EXCEPTION_HANDLERS, forbidden, too_large
 from chorus.i18n import Catalogs
 from chorus.jobs import PeriodicJob, job_runner, shell_jobs
 from chorus.keys import load_keys
@@ -122,6 +123,8 @@ def assemble(settings: Settings, domains: Sequence[Domain], connections: Connect
             Middleware(GzipMiddleware, minimum_size=500),
             Middleware(LanguageMiddleware, catalogs=services.renderer.catalogs),
             *(entry for domain in domains for entry in domain.middleware(services)),
+            # Before the CSRF check, which is the first to read a body.
+            Middleware(BodyLimitMiddleware, refuse=too_large),
             Middleware(CSRFMiddleware, key=services.renderer.csrf_key, refuse=forbidden),
             Middleware(ChangesMiddleware),
         ],

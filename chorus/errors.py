@@ -12,7 +12,12 @@ from chorus.rendering import render
 
 logger = logging.getLogger("chorus.errors")
 
-ERROR_PAGES = {403: "errors/403.html", 404: "errors/404.html", 405: "errors/405.html"}
+ERROR_PAGES = {
+    403: "errors/403.html",
+    404: "errors/404.html",
+    405: "errors/405.html",
+    413: "errors/413.html",
+}
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
@@ -35,6 +40,11 @@ async def server_error(request: Request, exc: Exception) -> Response:
 async def forbidden(request: Request) -> Response:
     """A refused cross-site or expired form: explained in the layout."""
     return render(request, "errors/403.html", {"status": 403}, status_code=403)
+
+
+async def too_large(request: Request) -> Response:
+    """A request that sent more than Chorus reads (chorus.bodylimit): explained in the layout."""
+    return render(request, "errors/413.html", {"status": 413}, status_code=413)
 
 
 EXCEPTION_HANDLERS = {HTTPException: http_error, Exception: server_error}

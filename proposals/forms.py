@@ -67,7 +67,9 @@ _KEEP = 20_000
 # How far ahead a round's dates may go.
 _FURTHEST = timedelta(days=731)
 # Invisible control characters (not tab or newline) are dropped: they only hide or break text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# So are the bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they
+# reorder what follows them, so that a title can be shown as other text than it holds.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _INTEGER = re.compile(r"[+-]?\d{1,9}")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 

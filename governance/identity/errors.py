@@ -3,8 +3,11 @@ translated message."""
 
 from __future__ import annotations
 
-from chorus.i18n import N_, _
+from babel.numbers import format_decimal
+
+from chorus.i18n import N_, _, current_language
 from governance.errors import GovernanceError
+from governance.identity import passphrases
 
 
 class PseudonymInvalid(GovernanceError):
@@ -12,11 +15,19 @@ class PseudonymInvalid(GovernanceError):
 
     def __init__(self, problem: str) -> None:
         super().__init__(problem)
-        self.problem = problem  # "empty", "short", "long", "characters"
+        # "empty", "short", "long", "characters", "letters", "marks", "scripts", "digits"
+        self.problem = problem
 
 
 class PseudonymTaken(GovernanceError):
     message = N_("That name is taken. Choose another one.")
+
+
+class PseudonymLookalike(GovernanceError):
+    message = N_(
+        "That name looks too much like the name of someone already here, so people could "
+        "take one of you for the other. Choose another one."
+    )
 
 
 class PassphraseTooShort(GovernanceError):
@@ -31,6 +42,35 @@ class PassphraseTooShort(GovernanceError):
 
     def translated(self) -> str:
         return _(self.message, minimum=self.minimum)
+
+
+class PassphraseBlank(GovernanceError):
+    message = N_("Enter a passphrase. Spaces alone do not count.")
+
+
+class PassphraseTooLong(GovernanceError):
+    message = N_("Your passphrase must be %(maximum)s characters or fewer. Choose a shorter one.")
+
+    def __init__(self, maximum: int) -> None:
+        super().__init__(maximum)
+        self.maximum = maximum
+
+    def translated(self) -> str:
+        return _(self.message, maximum=format_decimal(self.maximum, locale=current_language()))
+
+
+class PassphraseWeak(GovernanceError):
+    """Easy to guess; the message suggests one in the person's language when shown."""
+
+    message = N_(
+        "That passphrase would be easy for someone to guess, so it would not keep your "
+        "account safe. Try four words that have nothing to do with each other, "
+        "for example: “%(example)s”."
+    )
+
+    def translated(self) -> str:
+        language = current_language()
+        return _(self.message, example=passphrases.suggestion(language))
 
 
 class PassphrasesDiffer(GovernanceError):

@@ -13,9 +13,13 @@ from governance.identity.errors import (
     AccountSuspended,
     InviteNotAllowed,
     InviteNotUsable,
+    PassphraseBlank,
     PassphrasesDiffer,
+    PassphraseTooLong,
     PassphraseTooShort,
+    PassphraseWeak,
     PseudonymInvalid,
+    PseudonymLookalike,
     PseudonymTaken,
     WrongCredentials,
 )
@@ -27,6 +31,18 @@ def pseudonym_message(error: PseudonymInvalid) -> str:
         "short": _("Your name must be at least 2 characters long."),
         "long": _("Your name must be 40 characters or fewer."),
         "characters": _("Your name can use letters, numbers, spaces and punctuation only."),
+        "letters": _("Your name needs at least one letter."),
+        "marks": _(
+            "Each accent or mark in your name must sit on a letter, at most 3 on one letter, "
+            "and the same mark only once."
+        ),
+        "scripts": _(
+            "Write your name in one alphabet. Letters of different alphabets mixed together "
+            "can make a name look like someone else's."
+        ),
+        "digits": _(
+            "Use the digits 0 to 9 in a name written in Latin letters, and digits of one kind only."
+        ),
     }[error.problem]
 
 
@@ -47,9 +63,9 @@ def field_errors(error: Exception, *, credentials_field: str = "pseudonym") -> F
     """The field each named error belongs to, with a message that says how to fix it."""
     if isinstance(error, PseudonymInvalid):
         return {"pseudonym": pseudonym_message(error)}
-    if isinstance(error, PseudonymTaken):
+    if isinstance(error, PseudonymTaken | PseudonymLookalike):
         return {"pseudonym": error.translated()}
-    if isinstance(error, PassphraseTooShort):
+    if isinstance(error, PassphraseBlank | PassphraseTooShort | PassphraseTooLong | PassphraseWeak):
         return {"passphrase": error.translated()}
     if isinstance(error, PassphrasesDiffer):
         return {"confirmation": error.translated()}

@@ -54,6 +54,9 @@ class Credential(Model):
     id = fields.UUIDField(primary_key=True)
     # HMAC(lookup secret, folded pseudonym): sign-in finds the row by it.
     name_lookup = fields.CharField(max_length=64, unique=True)
+    # HMAC(lookup secret, what the pseudonym looks like: governance.identity.pseudonyms.likeness),
+    # so that no new name can pass for this one. Empty for accounts made before it existed.
+    name_likeness = fields.CharField(max_length=64, unique=True, null=True)
     # Parameters, salt and verifier of the stretched passphrase (anonymity.wrapping).
     passphrase = fields.BinaryField()
     # The personal key, wrapped by the passphrase; never stored in the clear.

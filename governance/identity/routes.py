@@ -18,6 +18,7 @@ from chorus.rendering import render, render_kept
 from chorus.services import services
 from chorus.text import text
 from governance.errors import GovernanceError
+from governance.identity import passphrases
 from governance.identity.cookies import (
     CookieKeys,
     SignedInPerson,
@@ -81,8 +82,8 @@ async def join(request: Request) -> Response:
         joined = await accounts.join(
             values["invite_code"],
             values["pseudonym"],
-            text(form, "passphrase", 1000),
-            text(form, "confirmation", 1000),
+            text(form, "passphrase", passphrases.READ),
+            text(form, "confirmation", passphrases.READ),
             account_secrets(request),
         )
     except (GovernanceError, RateLimited) as error:
@@ -116,7 +117,9 @@ async def sign_in(request: Request) -> Response:
     try:
         await limiter(request).check(SIGN_IN, key)
         signed = await accounts.sign_in(
-            values["pseudonym"], text(form, "passphrase", 1000), account_secrets(request)
+            values["pseudonym"],
+            text(form, "passphrase", passphrases.READ),
+            account_secrets(request),
         )
     except (GovernanceError, RateLimited) as error:
         if isinstance(error, WrongCredentials):
@@ -185,8 +188,8 @@ async def recover(request: Request) -> Response:
         recovered = await accounts.recover(
             values["pseudonym"],
             text(form, "code", 40),
-            text(form, "passphrase", 1000),
-            text(form, "confirmation", 1000),
+            text(form, "passphrase", passphrases.READ),
+            text(form, "confirmation", passphrases.READ),
             account_secrets(request),
         )
     except (GovernanceError, RateLimited) as error:
@@ -230,10 +233,11 @@ async def change_passphrase(request: Request, person: SignedInPerson) -> Respons
     try:
         await accounts.change_passphrase(
             credential,
-            text(form, "current", 1000),
-            text(form, "passphrase", 1000),
-            text(form, "confirmation", 1000),
+            text(form, "current", passphrases.READ),
+            text(form, "passphrase", passphrases.READ),
+            text(form, "confirmation", passphrases.READ),
             account_secrets(request),
+            person.pseudonym,
         )
     except GovernanceError as error:
         return render(
@@ -269,7 +273,7 @@ async def delete_account(request: Request, person: SignedInPerson) -> Response:
         await accounts.delete_account(
             person.person,
             credential,
-            text(form, "current", 1000),
+            text(form, "current", passphrases.READ),
             services(request).key_directory,
         )
     except WrongCredentials as error:

@@ -15,6 +15,7 @@ transaction opens.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import unicodedata
@@ -43,12 +44,17 @@ from anonymity.wrapping import (
 )
 from chorus import memo
 from chorus.database import forget_deleted_rows, placeholders
+from governance.identity import passphrases, pseudonyms
 from governance.identity.errors import (
     AccountSuspended,
     InviteNotUsable,
+    PassphraseBlank,
     PassphrasesDiffer,
+    PassphraseTooLong,
     PassphraseTooShort,
+    PassphraseWeak,
     PseudonymInvalid,
+    PseudonymLookalike,
     PseudonymTaken,
     WrongCredentials,
 )
@@ -101,6 +107,23 @@ def clean_pseudonym(text: str) -> tuple[str, str]:
     return shown, " ".join(folded.split())
 
 
+def choose_pseudonym(text: str) -> tuple[str, str, str]:
+    """A new pseudonym as shown, its folded form and what it looks like
+    (governance.identity.pseudonyms); or PseudonymInvalid. Only for names being chosen: signing
+    in finds any name chosen before by clean_pseudonym."""
+    try:
+        shown = pseudonyms.new_name(text)
+    except pseudonyms.NameRefused as refused:
+        raise PseudonymInvalid(refused.problem) from refused
+    _, folded = clean_pseudonym(shown)
+    return shown, folded, pseudonyms.likeness(shown)
+
+
+def name_likeness(likeness: str, secrets_: Secrets) -> str:
+    """HMAC(lookup secret, what a pseudonym looks like): no name, nor its look."""
+    return keyed_hash(secrets_.lookup_key, "likeness|" + likeness)
+
+
 def name_lookup(folded: str, secrets_: Secrets) -> str:
     """How a pseudonym is found: HMAC(lookup secret, folded pseudonym), never the name."""
     return keyed_hash(secrets_.lookup_key, "pseudonym|" + folded)
@@ -127,11 +150,40 @@ def open_person(personal_key: bytes, sealed: bytes) -> uuid.UUID:
         raise WrongCredentials from error
 
 
-def check_new_passphrase(passphrase: str, confirmation: str, minimum: int) -> None:
-    if len(passphrase) < minimum:
+async def check_new_passphrase(
+    passphrase: str, confirmation: str, minimum: int, pseudonym: str = ""
+) -> None:
+    """The rules of governance.identity.passphrases, for a passphrase being set."""
+    found = await asyncio.to_thread(passphrases.problem, passphrase, minimum, pseudonym.split())
+    if found == "blank":
+        raise PassphraseBlank
+    if found == "short":
         raise PassphraseTooShort(minimum)
+    if found == "long":
+        raise PassphraseTooLong(passphrases.MAXIMUM)
+    if found == "weak":
+        raise PassphraseWeak
     if passphrase != confirmation:
         raise PassphrasesDiffer
+
+
+def as_once_kept(passphrase: str) -> str | None:
+    """The form in which a passphrase set before the length rule was kept (cut), when it
+    differs from the passphrase as typed: checking tries it too, so it still signs in."""
+    return (
+        passphrase[: passphrases.LEGACY_CUT] if len(passphrase) > passphrases.LEGACY_CUT else None
+    )
+
+
+async def check_passphrase(passphrase: str, stored: Stretched) -> bytes:
+    """The wrapping key, from the passphrase as typed or as it was once kept; or WrongSecret."""
+    try:
+        return await check_off_loop(passphrase, stored)
+    except WrongSecret:
+        cut = as_once_kept(passphrase)
+        if cut is None:
+            raise
+        return await check_off_loop(cut, stored)
 
 
 def code_wrapping_key(code: str) -> bytes:
@@ -162,13 +214,13 @@ async def join(
     No row naming a person is written: the invite is deleted (it never held whom it
     hands out), the credentials hold the person's id sealed with their personal key,
     and the pseudonym goes to the key directory."""
-    shown, folded = clean_pseudonym(pseudonym)
-    check_new_passphrase(passphrase, confirmation, secrets_.passphrase_min_length)
+    shown, folded, likeness = choose_pseudonym(pseudonym)
+    await check_new_passphrase(passphrase, confirmation, secrets_.passphrase_min_length, shown)
     lookup = keyed_hash(secrets_.lookup_key, normalise_code(invite_code))
     await check_invite(lookup)
     lookup_name = name_lookup(folded, secrets_)
-    if await Credential.exists(name_lookup=lookup_name):
-        raise PseudonymTaken
+    looks = name_likeness(likeness, secrets_)
+    await _raise_if_name_taken(lookup_name, looks)
     stored, wrapping_key = await stretch_off_loop(passphrase, secrets_.profile)
     personal_key = new_personal_key()
     keys = secrets_.key_directory
@@ -186,19 +238,21 @@ async def join(
             credential = Credential(
                 id=uuid.uuid4(),
                 name_lookup=lookup_name,
+                name_likeness=looks,
                 person_tag=person_tag(person.id, secrets_),
                 passphrase=stored.encode(),
                 wrapped_key=wrap(personal_key, wrapping_key),
                 sealed_person=seal_person(personal_key, person.id),
             )
-            # A name taken meanwhile writes no row, and makes the database log no error. Nor
-            # does a person who has credentials already: the database, not the key
-            # directory, makes sure nobody is handed out twice.
+            # A name taken meanwhile, or one that looks like it, writes no row, and makes
+            # the database log no error. Nor does a person who has credentials already: the
+            # database, not the key directory, makes sure nobody is handed out twice.
             await Credential.bulk_create([credential], ignore_conflicts=True)
             if not await Credential.exists(id=credential.id):
                 if await Credential.exists(person_tag=credential.person_tag):
                     raise InviteNotUsable("used")
-                raise PseudonymTaken
+                await _raise_if_name_taken(lookup_name, looks)
+                raise PseudonymTaken  # pragma: no cover (nothing else is unique)
             rows, codes = _recovery_rows(credential.id, personal_key, secrets_.lookup_key)
             await RecoveryCode.bulk_create(rows)
             # Last, so that it exists exactly when the account does.
@@ -211,6 +265,13 @@ async def join(
         raise
     invitees.settle(keys, invite.id)
     return Joined(person, credential, personal_key, shown, codes)
+
+
+async def _raise_if_name_taken(lookup_name: str, looks: str) -> None:
+    if await Credential.exists(name_lookup=lookup_name):
+        raise PseudonymTaken
+    if await Credential.exists(name_likeness=looks):
+        raise PseudonymLookalike
 
 
 async def _credential_of(pseudonym: str, secrets_: Secrets) -> Credential | None:
@@ -248,10 +309,11 @@ async def sign_in(pseudonym: str, passphrase: str, secrets_: Secrets) -> SignedI
     credential = await _credential_of(pseudonym, secrets_)
     if credential is None:
         # Spend the same time as a real check, so timing does not reveal who has an account.
-        await stretch_off_loop(passphrase, secrets_.profile)
+        for _ in range(1 if as_once_kept(passphrase) is None else 2):
+            await stretch_off_loop(passphrase, secrets_.profile)
         raise WrongCredentials
     try:
-        wrapping_key = await check_off_loop(passphrase, Stretched.decode(credential.passphrase))
+        wrapping_key = await check_passphrase(passphrase, Stretched.decode(credential.passphrase))
         personal_key = unwrap(credential.wrapped_key, wrapping_key)
     except WrongSecret as error:
         raise WrongCredentials from error
@@ -276,7 +338,9 @@ async def recover(
     Returns the remaining codes' count through `recovery_codes` being empty.
     """
     credential = await _credential_of(pseudonym, secrets_)
-    check_new_passphrase(passphrase, confirmation, secrets_.passphrase_min_length)
+    await check_new_passphrase(
+        passphrase, confirmation, secrets_.passphrase_min_length, pseudonym.strip()
+    )
     code = normalise_code(code)
     row = await RecoveryCode.get_or_none(lookup=keyed_hash(secrets_.lookup_key, code))
     if credential is None or row is None or row.credential_id != credential.id:
@@ -315,15 +379,20 @@ async def credential_of(credential_id: uuid.UUID) -> Credential | None:
 
 
 async def change_passphrase(
-    credential: Credential, current: str, new: str, confirmation: str, secrets_: Secrets
+    credential: Credential,
+    current: str,
+    new: str,
+    confirmation: str,
+    secrets_: Secrets,
+    pseudonym: str = "",
 ) -> None:
     """A new passphrase; the personal key stays the same, wrapped anew. Every session
     ends (the caller gives this browser a fresh one)."""
     try:
-        old_key = await check_off_loop(current, Stretched.decode(credential.passphrase))
+        old_key = await check_passphrase(current, Stretched.decode(credential.passphrase))
     except WrongSecret as error:
         raise WrongCredentials from error
-    check_new_passphrase(new, confirmation, secrets_.passphrase_min_length)
+    await check_new_passphrase(new, confirmation, secrets_.passphrase_min_length, pseudonym)
     personal_key = unwrap(credential.wrapped_key, old_key)
     stored, wrapping_key = await stretch_off_loop(new, secrets_.profile)
     await _set_passphrase(credential, stored, wrap(personal_key, wrapping_key))
@@ -362,7 +431,7 @@ async def delete_account(
 ) -> None:
     """Remove the account and everything tied to it; anonymous votes and feedback stay counted."""
     try:
-        await check_off_loop(passphrase, Stretched.decode(credential.passphrase))
+        await check_passphrase(passphrase, Stretched.decode(credential.passphrase))
     except WrongSecret as error:
         raise WrongCredentials from error
     async with in_transaction():

@@ -326,6 +326,23 @@ def test_invisible_control_characters_are_dropped():
     assert (proposal.title, proposal.description) == ("Safe homes", "a\tb")
 
 
+def test_bidi_overrides_embeddings_and_isolates_are_dropped():
+    # U+202E would show "Safe homes\u202egnitov" as "Safe homes" and "voting" reversed.
+    controls = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    form = FormData(
+        [
+            ("title", "Safe homes \u202egnitov"),
+            ("description", f"Rooms{controls} for everyone.\nבית \u2067שלנו\u2069"),
+        ]
+    )
+    proposal, errors = read_proposal(form, candidate=False)
+    assert errors == {}
+    assert proposal.title == "Safe homes gnitov"
+    assert proposal.description == "Rooms for everyone.\nבית שלנו"
+    reason, _ = read_reason(FormData([("reason", "Names a \u202eperson here.")]), "reason")
+    assert reason == "Names a person here."
+
+
 # -- Reasons ------------------------------------------------------------------------------------
 
 
