@@ -252,10 +252,22 @@ async def change_passphrase(request: Request, person: SignedInPerson) -> Respons
 @with_session
 async def recovery_codes(request: Request, person: SignedInPerson) -> Response:
     if request.method == "GET":
-        return render(request, "governance/new_codes.html")
-    codes = await accounts.replace_recovery_codes(
-        person.credential_id, person.personal_key, account_secrets(request)
-    )
+        return render(request, "governance/new_codes.html", {"errors": {}})
+    form = await request.form()
+    credential = await accounts.credential_of(person.credential_id)
+    if credential is None:
+        return gone_elsewhere()
+    try:
+        codes = await accounts.replace_recovery_codes(
+            credential, text(form, "current", 1000), person.personal_key, account_secrets(request)
+        )
+    except WrongCredentials as error:
+        return render(
+            request,
+            "governance/new_codes.html",
+            {"errors": field_errors(error, credentials_field="current")},
+            status_code=400,
+        )
     return render(request, "governance/recovery_codes.html", {"codes": codes, "joined": False})
 
 

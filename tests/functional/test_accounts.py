@@ -245,10 +245,33 @@ async def test_a_suspended_person_cannot_recover_and_nothing_changes(app, client
     assert await RecoveryCode.filter(credential_id=joined.credential.id).count() == 10
 
 
+async def test_new_recovery_codes_ask_for_the_passphrase_first(app, client):
+    joined = await make_person(app, "Mira")
+    await sign_in(client, "Mira")
+    before = set(
+        await RecoveryCode.filter(credential_id=joined.credential.id).values_list(
+            "lookup", flat=True
+        )
+    )
+    page = await client.get("/account/recovery-codes")
+    assert 'name="current"' in page.text and 'type="password"' in page.text
+    for typed in ("", "not my passphrase"):
+        # Someone at an unlocked, signed-in device, without the passphrase.
+        response = await post_form(client, "/account/recovery-codes", current=typed)
+        assert response.status_code == 400
+        assert "That is not your current passphrase" in response.text
+        assert 'class="error-summary"' in response.text
+        assert not CODE.findall(response.text)
+    after = await RecoveryCode.filter(credential_id=joined.credential.id).values_list(
+        "lookup", flat=True
+    )
+    assert set(after) == before  # the old codes still work, none was added
+
+
 async def test_new_recovery_codes_replace_the_old_ones(app, client):
     joined = await make_person(app, "Maya")
     await sign_in(client, "Maya")
-    response = await post_form(client, "/account/recovery-codes")
+    response = await post_form(client, "/account/recovery-codes", current=PASSPHRASE)
     codes = CODE.findall(response.text)
     assert len(codes) == 10 and not set(codes) & set(joined.recovery_codes)
     assert await RecoveryCode.filter(credential_id=joined.credential.id).count() == 10

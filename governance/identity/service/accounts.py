@@ -322,11 +322,17 @@ async def end_every_session(credential: Credential) -> None:
 
 
 async def replace_recovery_codes(
-    credential_id: uuid.UUID, personal_key: bytes, secrets_: Secrets
+    credential: Credential, passphrase: str, personal_key: bytes, secrets_: Secrets
 ) -> list[str]:
-    rows, codes = _recovery_rows(credential_id, personal_key, secrets_.lookup_key)
+    """Ten new codes for the old ones, once the passphrase is typed again: a minute at a
+    signed-in device must not be enough to take the account later (as deleting asks)."""
+    try:
+        await check_off_loop(passphrase, Stretched.decode(credential.passphrase))
+    except WrongSecret as error:
+        raise WrongCredentials from error
+    rows, codes = _recovery_rows(credential.id, personal_key, secrets_.lookup_key)
     async with in_transaction():
-        await RecoveryCode.filter(credential_id=credential_id).delete()
+        await RecoveryCode.filter(credential_id=credential.id).delete()
         await RecoveryCode.bulk_create(rows)
     return codes
 
