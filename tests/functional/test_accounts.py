@@ -222,6 +222,26 @@ async def test_a_new_passphrase_ends_every_other_session_and_keeps_this_one(app,
     await other.aclose()
 
 
+async def test_recovery_ends_every_other_session(app, client):
+    joined = await make_person(app, "Rosa")
+    other = another_client(client)
+    await sign_in(other, "Rosa")  # someone who knew the old passphrase, say
+    assert (await other.get("/account")).status_code == 200
+    new = "a brand new passphrase"
+    recovered = await post_form(
+        client,
+        "/recover",
+        pseudonym="Rosa",
+        code=joined.recovery_codes[0],
+        passphrase=new,
+        confirmation=new,
+    )
+    assert recovered.status_code == 303
+    assert (await client.get("/account")).status_code == 200
+    assert (await other.get("/account")).status_code == 303
+    await other.aclose()
+
+
 async def test_a_suspended_person_cannot_recover_and_nothing_changes(app, client):
     from governance.identity.models import Suspension
 
