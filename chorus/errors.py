@@ -8,6 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from anonymity.stretching import Busy
 from chorus.rendering import render
 
 logger = logging.getLogger("chorus.errors")
@@ -37,4 +38,12 @@ async def forbidden(request: Request) -> Response:
     return render(request, "errors/403.html", {"status": 403}, status_code=403)
 
 
-EXCEPTION_HANDLERS = {HTTPException: http_error, Exception: server_error}
+async def busy(request: Request, exc: Exception) -> Response:
+    """Too many passphrases wait to be checked (anonymity.stretching): nothing was done,
+    and the person is told to try again in a minute, in the layout."""
+    return render(
+        request, "errors/503.html", {"status": 503}, status_code=503, headers={"retry-after": "60"}
+    )
+
+
+EXCEPTION_HANDLERS = {HTTPException: http_error, Busy: busy, Exception: server_error}

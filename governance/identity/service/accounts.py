@@ -229,14 +229,19 @@ async def _person_behind(credential: Credential, personal_key: bytes) -> Person:
     return person
 
 
-async def sign_in(pseudonym: str, passphrase: str, secrets_: Secrets) -> SignedIn:
+async def sign_in(
+    pseudonym: str, passphrase: str, secrets_: Secrets, *, first: bool = False
+) -> SignedIn:
+    """`first`: from the person's own device, so checked before the others who wait."""
     credential = await _credential_of(pseudonym, secrets_)
     if credential is None:
-        # Spend the same time as a real check, so timing does not reveal who has an account.
-        await stretch_off_loop(passphrase, secrets_.profile)
+        # Spend the same time as a real check, in the same queue, so that timing does not
+        # reveal who has an account.
+        await stretch_off_loop(passphrase, secrets_.profile, first=first)
         raise WrongCredentials
     try:
-        wrapping_key = await check_off_loop(passphrase, Stretched.decode(credential.passphrase))
+        stored = Stretched.decode(credential.passphrase)
+        wrapping_key = await check_off_loop(passphrase, stored, first=first)
         personal_key = unwrap(credential.wrapped_key, wrapping_key)
     except WrongSecret as error:
         raise WrongCredentials from error
@@ -253,7 +258,13 @@ async def raise_if_suspended(person: Person) -> None:
 
 
 async def recover(
-    pseudonym: str, code: str, passphrase: str, confirmation: str, secrets_: Secrets
+    pseudonym: str,
+    code: str,
+    passphrase: str,
+    confirmation: str,
+    secrets_: Secrets,
+    *,
+    first: bool = False,
 ) -> Joined:
     """Sign in with a recovery code and set a new passphrase; the code is used up.
 
@@ -272,7 +283,7 @@ async def recover(
         raise WrongCredentials from error
     person = await _person_behind(credential, personal_key)
     await raise_if_suspended(person)  # before anything changes: the code stays unused
-    stored, wrapping_key = await stretch_off_loop(passphrase, secrets_.profile)
+    stored, wrapping_key = await stretch_off_loop(passphrase, secrets_.profile, first=first)
     async with in_transaction():
         if await RecoveryCode.filter(id=row.id).delete() != 1:
             raise WrongCredentials
