@@ -40,10 +40,9 @@ async def forbidden(request: Request) -> Response:
 
 async def busy(request: Request, exc: Exception) -> Response:
     """Too many passphrases wait to be checked (anonymity.stretching): nothing was done,
-    and the person is told to try again in a minute, in the layout."""
-    return render(
-        request, "errors/503.html", {"status": 503}, status_code=503, headers={"retry-after": "60"}
-    )
+    and the person is told to try again in a minute, in the layout. Without a context, so
+    that a flood of them is rendered once a second, not once each (Renderer.render_kept)."""
+    return render(request, "errors/503.html", status_code=503, headers={"retry-after": "60"})
 
 
 EXCEPTION_HANDLERS = {HTTPException: http_error, Busy: busy, Exception: server_error}

@@ -55,6 +55,12 @@ class Crowd:
         for gate in self.held:
             gate.set()
 
+    def gone_by_now(self) -> None:
+        """Let go, and wait until the queue has emptied."""
+        self.let_go()
+        concurrent.futures.wait(self.waiting, timeout=WAIT)
+        assert stretching.queue().waiting == 0
+
 
 @pytest.fixture
 async def crowd() -> AsyncIterator[Crowd]:
@@ -92,7 +98,7 @@ async def test_a_full_queue_answers_a_translated_busy_page_and_changes_nothing(a
     )
     assert joined.status_code == 503 and "Chorus is very busy right now" in joined.text
     assert await Credential.all().count() == 1  # Amina's only: nobody joined
-    crowd.let_go()
+    crowd.gone_by_now()
     assert (await sign_in(client, "Amina")).status_code == 303
 
 
