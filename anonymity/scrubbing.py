@@ -10,8 +10,10 @@ every capitalised word.
 
 Everything here is pure: regular expressions, plus word lists shipped in
 `scrubbing_data/` (given names, family names, names that are also ordinary words,
-and words that are never names). No network, no model, no gettext: the caller
-passes the translated marker words.
+words that are never names, and the commonest ordinary words of each language, so
+that a capitalised word that is none of these reads as a name) and Babel's CLDR
+names of places, languages, days and months. No network, no model, no gettext: the
+caller passes the translated marker words.
 
 Languages: English and French (`LANGUAGES_COVERED`). The language chooses the
 name cues ("my name is", "je m'appelle", "my friend", "ma sœur"...) and which
@@ -32,6 +34,8 @@ from functools import cache
 from importlib import resources
 from types import MappingProxyType
 from typing import Literal, NamedTuple
+
+from babel import Locale
 
 __all__ = [
     "ENGLISH_MARKERS",
@@ -187,6 +191,32 @@ def _all_names() -> frozenset[str]:
 def _ambiguous() -> frozenset[str]:
     written, unaccented = _word_list("ambiguous_names.txt")
     return written | unaccented
+
+
+@cache
+def _common_words(language: str) -> frozenset[str]:
+    written, unaccented = _word_list(f"common_words_{language}.txt")
+    return written | unaccented
+
+
+@cache
+def _places_and_calendar() -> frozenset[str]:
+    """Countries, languages, days, months and big cities, in English and French.
+
+    From Babel's copy of CLDR: one-word names only, since a word of a longer name is
+    often a given name too ("Saint Lucia", "Saint Vincent").
+    """
+    names: list[str] = []
+    for code in LANGUAGES_COVERED:
+        locale = Locale.parse(code)
+        names.extend(locale.territories.values())
+        names.extend(locale.languages.values())
+        names.extend(locale.days["format"]["wide"].values())
+        names.extend(locale.months["format"]["wide"].values())
+        names.extend(str(zone.get("city", "")) for zone in locale.time_zones.values())
+    words = {_key(name) for name in names if _WORD.fullmatch(name)}
+    words |= {word + "s" for word in words}  # "on Sundays", "les Tigrinyas"
+    return frozenset(words | {_strip_accents(word) for word in words})
 
 
 @cache
@@ -734,6 +764,8 @@ def _names(text: str, languages: tuple[str, ...]) -> Iterator[tuple[int, int]]:
         if (token.name_key in names or "-" in token.name_key) and _listed_name(text, tokens, i):
             start = tokens[_extend_left(text, tokens, i)].start
             yield start, tokens[_extend_right(text, tokens, i)].name_end
+        elif _unknown_capitalised(token, languages):
+            yield token.start, tokens[_extend_right(text, tokens, i)].name_end
         previous_key = token.key
     for match in _HANDLE.finditer(text):
         yield match.span()
@@ -861,6 +893,26 @@ def _listed_name(text: str, tokens: list[_Token], i: int) -> bool:
     ):
         return _extend_right(text, tokens, i) > i
     return True
+
+
+def _unknown_capitalised(token: _Token, languages: tuple[str, ...]) -> bool:
+    """A capitalised word that is no ordinary word, place, language, day or month.
+
+    This finds the names no list holds ("Maria", "Ngozi", "Thi"), wherever they
+    stand: the lists of ordinary words are long enough that what starts a sentence
+    is in them. Words in capitals (acronyms) and words with an apostrophe ("Don't",
+    "O'Brien") are left to the other rules.
+    """
+    if not _is_capitalised(token) or _is_all_caps(token) or "'" in token.name_key:
+        return False
+    head = token.name_key.split("-")[0]
+    return (
+        len(head) > 1
+        and _could_be_name(token)
+        and head not in _not_names()
+        and head not in _places_and_calendar()
+        and not any(head in _common_words(language) for language in languages)
+    )
 
 
 def _surname_like(previous: _Token, token: _Token) -> bool:

@@ -20,12 +20,13 @@ from chorus.jobs import PeriodicJob
 from chorus.pages import shell
 from chorus.services import Services
 from chorus.settings import Settings
+from chorus.topics import NoticeTopics
 from governance import domain as governance
 from governance.demo import DEMO_PASSPHRASE, DEMO_PEOPLE, seed_demo_network
 from governance.identity.keyring import Keyring
 from governance.service import people_for_rounds
 from governance.service.charter import current_charter
-from proposals import ProposalServices
+from proposals import ProposalServices, round_topic
 from proposals import domain as proposals
 from proposals.demo import DEMO_TELLERS_PASSPHRASE, DemoVoter, seed_demo_rounds
 from proposals.service import Electorate
@@ -66,7 +67,15 @@ def _proposal_services(services: Services) -> ProposalServices:
     )
 
 
-CONNECTIONS: Connections = {ProposalServices: _proposal_services}
+def _notice_topics(services: Services) -> NoticeTopics:
+    """What the inbox (governance) asks of other domains: what their notices are about."""
+    return NoticeTopics((round_topic,))
+
+
+CONNECTIONS: Connections = {
+    ProposalServices: _proposal_services,
+    NoticeTopics: _notice_topics,
+}
 
 
 def create_app(settings: Settings) -> Chorus:

@@ -50,9 +50,7 @@ def shell_services(settings: Settings) -> Services:
         memo=memo,
         kept=Memo(settings.memo_seconds, size=512, follows_changes=False),
     )
-    renderer.templates.env.globals.update(
-        min_length=settings.passphrase_min_length, role_names=ROLE_NAMES
-    )
+    renderer.add_globals(min_length=settings.passphrase_min_length, role_names=ROLE_NAMES)
     return Services(
         settings=settings,
         keys=keys,

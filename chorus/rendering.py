@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from gettext import NullTranslations
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.ext import Extension
+from jinja2.lexer import TOKEN_DATA, Token, TokenStream
 from jinja2_fragments.starlette import Jinja2Blocks
 from markupsafe import escape
 from starlette.exceptions import HTTPException
@@ -33,6 +36,31 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 COMPRESSED_SUFFIXES = {".css", ".js", ".svg"}
 # Stands for the CSRF token in pages rendered once for every visitor.
 TOKEN_SLOT = "\x00csrf-token\x00"  # noqa: S105 (a placeholder, replaced on every request)
+
+
+class ConstantTranslations(Extension):
+    """`{{ _("Some text") }}`, a string and nothing else, is translated when the template
+    is compiled (one environment per language), so rendering calls no gettext for it.
+
+    The output is what the i18n extension gives at render time: the translation, not
+    escaped (it is the template's own text), formatted with no values ("%%" becomes
+    "%"). Calls with values, or inside other expressions, stay as they are."""
+
+    PATTERN = ("variable_begin", "name", "lparen", "string", "rparen", "variable_end")
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        translate = self.environment.constant_translation  # type: ignore[attr-defined]
+        window: list[Token] = []
+        for token in stream:
+            window.append(token)
+            if len(window) < len(self.PATTERN):
+                continue
+            if [t.type for t in window] == list(self.PATTERN) and window[1].value == "_":
+                yield Token(window[0].lineno, TOKEN_DATA, translate(window[3].value) % {})
+                window = []
+            else:
+                yield window.pop(0)
+        yield from window
 
 
 class StaticAssets:
@@ -107,9 +135,21 @@ class Renderer:
         self.exit_url = exit_url
         self.memo = memo
         self.kept = kept
+        loader = jinja2.FileSystemLoader(directory or templates_directory())
+        # One environment per language: each compiles its own copy of a template, with
+        # the text that needs no value already translated (ConstantTranslations).
+        self.by_language = {
+            code: Jinja2Blocks(env=self._environment(loader, catalogs.translations(code)))
+            for code in catalogs.languages
+        }
+        self.templates = self.by_language[catalogs.default]
+
+    def _environment(
+        self, loader: jinja2.BaseLoader, translations: NullTranslations
+    ) -> jinja2.Environment:
         env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(directory or templates_directory()),
-            extensions=["jinja2.ext.i18n"],
+            loader=loader,
+            extensions=["jinja2.ext.i18n", ConstantTranslations],
             autoescape=True,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -120,9 +160,19 @@ class Renderer:
         env.install_gettext_callables(  # type: ignore[attr-defined]
             i18n.gettext, i18n.ngettext, newstyle=True
         )
-        env.globals["static"] = assets.url
+        env.extend(constant_translation=translations.gettext)
+        env.globals["static"] = self.assets.url
         env.filters["plain_text"] = plain_text_html
-        self.templates = Jinja2Blocks(env=env)
+        return env
+
+    def add_globals(self, **values: object) -> None:
+        """Names every template of every language reads."""
+        for templates in self.by_language.values():
+            templates.env.globals.update(values)
+
+    def templates_for(self, request: Request) -> Jinja2Blocks:
+        code = request.scope.get("state", {}).get("language", self.catalogs.default)
+        return self.by_language.get(code, self.templates)
 
     def page_context(
         self, request: Request, csrf_token: str | None = None, person: object = None
@@ -150,12 +200,18 @@ class Renderer:
         block: str | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Response:
-        wants_fragment = block is not None and request.headers.get("hx-request") == "true"
+        # A page htmx fetches for a link or a form (hx-boost) is a whole page; only its own
+        # requests (hx-post on an element) want the named block.
+        wants_fragment = (
+            block is not None
+            and request.headers.get("hx-request") == "true"
+            and request.headers.get("hx-boosted") != "true"
+        )
         state = request.scope.get("state", {})
         if not context and not wants_fragment and state.get("person") is None:
             return self.render_kept(request, name, status_code=status_code, headers=headers)
         full = self.page_context(request) | dict(context or {})
-        return self.templates.TemplateResponse(
+        return self.templates_for(request).TemplateResponse(
             request,
             name,
             full,
@@ -230,7 +286,7 @@ class Renderer:
         placeholders = {slot: f"\x00{slot}\x00" for slot in slots}
         context = self.page_context(request, TOKEN_SLOT, shared_person) | dict(values)
         del context["request"]  # the request holds the session cookie: not for a shared page
-        html = self.templates.get_template(name).render(context | placeholders)
+        html = self.templates_for(request).get_template(name).render(context | placeholders)
         return SplicedPage(html, TOKEN_SLOT, *placeholders.values())
 
     def _spliced(

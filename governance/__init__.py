@@ -13,9 +13,9 @@ from starlette.middleware import Middleware
 from chorus.domain import Domain
 from chorus.jobs import PeriodicJob
 from chorus.services import Services
-from governance import jobs
+from governance import commands, jobs
+from governance.identity import commands as identity_commands
 from governance.identity import routes as identity_routes
-from governance.identity.commands import commands
 from governance.identity.cookies import SessionMiddleware
 from governance.identity.keyring import Keyring, keyring_of
 from governance.routes import routes as governance_routes
@@ -60,6 +60,7 @@ domain = Domain(
             "exit",
             "account",
             "inbox",
+            "notice",
             "notice_read",
             "notice_delete",
             "charter",
@@ -68,7 +69,7 @@ domain = Domain(
     jobs=_jobs,
     middleware=_middleware,
     services=keyring_of,
-    commands=commands,
+    commands=[*identity_commands.commands, *commands.commands],
 )
 
 __all__ = ["domain"]

@@ -21,9 +21,11 @@ DEMO_PEOPLE: list[tuple[str, tuple[Role, ...]]] = [
 ]
 
 
-# The demo shows results from 3 ballots, so that its few people see charts; a real
-# network keeps the charter's default (10) or more.
+# The demo shows results from 3 ballots, so that its few people see charts, and a
+# petition opens with 3 signatures, so that its four members can open one; a real
+# network keeps the charter's defaults (10) or more.
 DEMO_RESULTS_THRESHOLD = 3
+DEMO_PETITION_SIGNATURES = 3
 
 
 async def seed_demo_network(secrets_: Secrets) -> dict[str, Joined]:
@@ -41,4 +43,5 @@ async def seed_demo_network(secrets_: Secrets) -> dict[str, Joined]:
             await RoleGrant.create(person=joined.person, role=role)
         made[pseudonym] = joined
     await set_charter_value("results_threshold", DEMO_RESULTS_THRESHOLD)
+    await set_charter_value("petition_cosignatures", DEMO_PETITION_SIGNATURES)
     return made

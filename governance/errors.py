@@ -29,7 +29,7 @@ class ReasonInvalid(GovernanceError):
 
 
 class NotOnYourself(GovernanceError):
-    """A lead cannot suspend or close their own account here."""
+    """A lead cannot suspend their own account."""
 
     message = N_("You cannot suspend your own account.")
 
@@ -38,11 +38,34 @@ class AlreadySuspended(GovernanceError):
     message = N_("This account is already suspended.")
 
 
-class RequestNotConfirmed(GovernanceError):
-    """Closing needs the lead to confirm that the person asked for it."""
+class NotForLeads(GovernanceError):
+    """A lead suspends members, allies and providers only; the rest waits for the committee's
+    queue, and meanwhile for the command line."""
 
-    message = N_("Tick the box to confirm that the person asked for this.")
+    message = N_(
+        "Leads cannot suspend a lead, a committee member or a steward. Until the complaints "
+        "committee can do it in Chorus, a steward does it on the server with the command "
+        "chorus suspend."
+    )
 
 
 class RoleMissing(GovernanceError):
     message = N_("Choose the role the new person will have.")
+
+
+class CommitteeTooSmall(GovernanceError):
+    """An interim committee is seated with at least COMMITTEE_MIN different members."""
+
+    message = N_("An interim committee needs at least 3 different members.")
+
+
+class CommitteeSitting(GovernanceError):
+    """Once a committee sits, members elect it: the command line seats only the first."""
+
+    message = N_("A complaints committee already sits. From now on, members elect it in a vote.")
+
+
+class NotAMember(GovernanceError):
+    """Only members sit on the complaints committee, and none who is suspended."""
+
+    message = N_("Only members who are not suspended can sit on the complaints committee.")

@@ -29,6 +29,8 @@ class Notice(Model):
 
     class Meta:
         table = "governance_notice"
+        # A person's inbox, newest first, without reading anyone else's notices.
+        indexes = (("person_id", "sent_on", "id"),)
 
 
 class CharterValue(Model):

@@ -8,6 +8,7 @@ from chorus.domain import Domain
 from chorus.jobs import PeriodicJob
 from chorus.services import Services
 from proposals import jobs, routes
+from proposals.routes.round_topics import round_topic
 from proposals.service import ProposalServices
 
 
@@ -29,6 +30,7 @@ domain = Domain(
             "petition_sign",
             "propose",
             "proposal",
+            "your_proposals",
             "edit",
             "withdraw",
             "cosign",
@@ -43,4 +45,4 @@ domain = Domain(
     jobs=_jobs,
 )
 
-__all__ = ["ProposalServices", "domain"]
+__all__ = ["ProposalServices", "domain", "round_topic"]

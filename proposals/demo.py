@@ -147,6 +147,14 @@ async def seed_demo_rounds(
         await propose(classes, "Esi", title, f"{title}, with childcare.")
     await move(classes, Phase.VOTING)
 
+    # Voting by grades (majority judgment): a ballot with a scale of grades.
+    places = await service.open_round(
+        _spec("How good is each place for our meetings?", Method.MAJORITY_JUDGMENT)
+    )
+    for title in ("The community centre", "The library"):
+        await propose(places, "Carmen", title, f"Meet at {title.lower()}.")
+    await move(places, Phase.VOTING)
+
     # Closed, with results: four members voted.
     first = await service.open_round(_spec("What should we work on first?", Method.SCHULZE))
     for title, author in (("Safe housing", "Amina"), ("Legal help", "Bao"), ("Jobs", "Carmen")):

@@ -1,7 +1,8 @@
 """The test command behind `make test`: the suite on SQLite, then again on PostgreSQL.
 
 - unit, functional and browser tests on SQLite, always (browser tests are
-  skipped, with a notice, when Chromium is not installed);
+  skipped, with a notice, when Chromium is not installed, and their HTML check when
+  Java or the Nu Html Checker is missing);
 - the unit and functional tests again on PostgreSQL when CHORUS_TEST_DATABASE_URL
   is set (for example postgresql://postgres@127.0.0.1:5432/test); then what the
   server wrote to its own log meanwhile must hold no value (no key in a DETAIL
@@ -20,6 +21,7 @@ import sys
 import asyncpg
 
 from tests.browser.chromium import chromium_path
+from tests.browser.fixtures.html import html_checker_missing
 from tests.common.postgres import (
     LogMark,
     ServerLog,
@@ -81,6 +83,8 @@ def main(argv: list[str]) -> int:
             "notice: Chromium is not installed; the browser tests are skipped "
             "(apt-get install chromium, or set CHORUS_CHROMIUM)."
         )
+    elif (why := html_checker_missing()) is not None:
+        print(f"notice: the browser tests' HTML check is skipped: {why}.")
     failed = []
     for name, command in passes:
         print(f"\n=== {name} ===", flush=True)

@@ -1,4 +1,9 @@
-"""`chorus invite` and `chorus create-steward`: invite codes printed for whoever runs them."""
+"""`chorus invite` and `chorus create-steward`: invite codes printed for whoever runs them.
+
+The command line alone invites leads and stewards: it makes a new network's first
+steward and first leads. Later leads come from members' elections; the complaints
+committee is never invited (`chorus seat-committee` seats the first, interim one).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import argparse
 from chorus.domain import Command
 from chorus.roles import Role
 from chorus.services import Services
+from governance.identity.service.invitees import NOT_BY_INVITE
 from governance.identity.service.invites import create_invite, last_valid_day
 from governance.service.charter import current_charter
 
@@ -23,6 +29,8 @@ async def print_invite(services: Services, role: Role) -> int:
     print(f"Invite code for the role {role.value!r} (single use, valid until {expires}):")
     print(f"  {created.code}")
     print("Give it to the person in a safe way; they join at /join. It is shown only now.")
+    if role == Role.LEAD:
+        print("Invite only a network's first leads so: later ones come from members' elections.")
     return 0
 
 
@@ -35,7 +43,11 @@ async def create_steward(services: Services, args: argparse.Namespace) -> int:
 
 
 def _role_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--role", required=True, choices=[role.value for role in Role])
+    parser.add_argument(
+        "--role",
+        required=True,
+        choices=[role.value for role in Role if role not in NOT_BY_INVITE],
+    )
 
 
 def _no_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,5 +61,10 @@ commands = [
         _no_arguments,
         create_steward,
     ),
-    Command("invite", "print an invite code for a role", _role_argument, invite),
+    Command(
+        "invite",
+        "print an invite code for a role (the first leads, or members, allies, providers)",
+        _role_argument,
+        invite,
+    ),
 ]

@@ -96,6 +96,7 @@ class RecoveryCode(Model):
 
     class Meta:
         table = "governance_recovery_code"
+        indexes = (("credential_id",),)  # counting a person's codes reads only theirs
 
 
 class Invite(Model):

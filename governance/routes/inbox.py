@@ -1,4 +1,6 @@
-"""The inbox page: a person's own notices, to read, mark as read and delete.
+"""The inbox: a person's own notices, a page of them at a time (newest first), each
+opened on a page of its own that says what it is about and where that stands today,
+to mark as read and delete.
 
 Both actions are plain forms (POST, then back to the inbox). With htmx, the
 same forms swap the list in place: the route renders the page's `notices`
@@ -19,6 +21,8 @@ from starlette.routing import Route
 from chorus.auth import CurrentPerson, signed_in
 from chorus.i18n import N_, _, long_date
 from chorus.rendering import render
+from chorus.services import services
+from chorus.topics import NoticeTopics
 from governance.service import inbox
 from governance.service.inbox import InboxNotice
 
@@ -34,7 +38,7 @@ DONE = {
 @dataclass(frozen=True)
 class ShownNotice:
     id: int
-    title: str  # untranslated; the template translates it
+    title: str  # translated
     sent_on: date
     date: str  # in the reader's language
     link: str
@@ -47,29 +51,46 @@ def local_link(link: str) -> str:
 
 
 def wants_fragment(request: Request) -> bool:
-    return request.headers.get("hx-request") == "true"
+    headers = request.headers  # a boosted link or form wants the whole page
+    return headers.get("hx-request") == "true" and headers.get("hx-boosted") != "true"
 
 
-def shown(found: InboxNotice) -> ShownNotice:
-    notice = found.notice
+def shown(found: InboxNotice, titles: dict[str, str]) -> ShownNotice:
+    """`titles`: each kind's title, translated once for the whole page."""
+    if found.kind not in titles:
+        titles[found.kind] = _(inbox.title_of(found.kind))
     return ShownNotice(
-        id=notice.id,
-        title=inbox.title_of(notice.kind),
-        sent_on=notice.sent_on,
-        date=long_date(notice.sent_on),
-        link=local_link(notice.link),
+        id=found.id,
+        title=titles[found.kind],
+        sent_on=found.sent_on,
+        date=long_date(found.sent_on),
+        link=local_link(found.link),
         is_read=found.read,
     )
 
 
+def page_number(request: Request) -> int:
+    """The page asked for (?page=, or a form's `page`): 1 unless it is a sensible number."""
+    found = request.query_params.get("page", "1")
+    return int(found) if found.isdigit() and 0 < len(found) < 6 else 1
+
+
 async def inbox_page(request: Request, person: CurrentPerson, done: str | None) -> Response:
-    found = await inbox.inbox_of(person.id, person.personal_key)
-    notices = [shown(notice) for notice in found]
+    found = await inbox.inbox_page(person.id, person.personal_key, page_number(request))
+    titles: dict[str, str] = {}
+    notices = [shown(notice, titles) for notice in found.notices]
     message = _(DONE[done]) if done in DONE else ""
     return render(
         request,
         "governance/inbox.html",
-        {"notices": notices, "message": message, "fragment": wants_fragment(request)},
+        {
+            "notices": notices,
+            "number": found.number,
+            "pages": found.pages,
+            "unread": found.unread,
+            "message": message,
+            "fragment": wants_fragment(request),
+        },
         block="notices",
     )
 
@@ -79,10 +100,30 @@ async def show_inbox(request: Request, person: CurrentPerson) -> Response:
     return await inbox_page(request, person, request.query_params.get("done"))
 
 
+@signed_in()
+async def show_notice(request: Request, person: CurrentPerson) -> Response:
+    """One notice, opened: what it is about and where that stands today. Opening it
+    writes nothing; "Mark as read" does."""
+    found = await inbox.notice_of(person.id, person.personal_key, notice_id(request))
+    if found is None:
+        raise HTTPException(404)
+    notice = shown(found, {})
+    topics = services(request).of(NoticeTopics)
+    topic = await topics.of(notice.link, frozenset(person.roles)) if notice.link else None
+    heading = _(inbox.about_of(found.kind), topic=topic.name) if topic else notice.title
+    return render(
+        request,
+        "governance/notice.html",
+        {"notice": notice, "topic": topic, "heading": heading},
+    )
+
+
 async def after_action(request: Request, person: CurrentPerson, done: str) -> Response:
     if wants_fragment(request):
         return await inbox_page(request, person, done)
-    return RedirectResponse(f"/inbox?done={done}", status_code=303)
+    number = page_number(request)
+    page = f"&page={number}" if number > 1 else ""
+    return RedirectResponse(f"/inbox?done={done}{page}", status_code=303)
 
 
 def notice_id(request: Request) -> int:
@@ -109,6 +150,7 @@ async def delete_notice(request: Request, person: CurrentPerson) -> Response:
 
 routes = [
     Route("/inbox", show_inbox, name="inbox"),
+    Route("/inbox/{notice_id:int}", show_notice, name="notice"),
     Route("/inbox/{notice_id:int}/read", mark_read, methods=["POST"], name="notice_read"),
     Route("/inbox/{notice_id:int}/delete", delete_notice, methods=["POST"], name="notice_delete"),
 ]

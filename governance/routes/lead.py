@@ -3,9 +3,11 @@
 Invites: list the open and cancelled ones (role, state, date; nobody's name)
 with a count of used ones, create one, whose code is shown once on the page
 that answers the form and never put in an address, and revoke an open one.
-People: list them by pseudonym and role, suspend an account for safety (the
-complaints committee reviews it), close an account when its owner asks. Thin
-handlers: read the form, call the service, render.
+People: list them by pseudonym and role, and suspend a member's, ally's or
+provider's account for safety (the complaints committee reviews it). Suspending
+a lead, a committee member or a steward, and closing an account, are the command
+line's until the committee's queue exists; the pages say so. Thin handlers: read
+the form, call the service, render.
 """
 
 from __future__ import annotations
@@ -29,9 +31,9 @@ from chorus.services import services
 from chorus.text import FieldErrors, text
 from governance.errors import (
     AlreadySuspended,
+    NotForLeads,
     NotOnYourself,
     ReasonInvalid,
-    RequestNotConfirmed,
     RoleMissing,
 )
 from governance.forms import REASON_KEPT, chosen_role, reason_message
@@ -53,7 +55,6 @@ DONE = {
         "The account is suspended and signed out everywhere. "
         "The complaints committee will review it."
     ),
-    "closed": N_("The account is closed."),
 }
 
 STATUS_WORDS = {
@@ -282,6 +283,7 @@ async def suspend(request: Request, person: CurrentPerson) -> Response:
         "target": target,
         "target_name": pseudonym_of(services(request).key_directory, target.id),
         "myself": target.id == person.id,
+        "not_for_leads": not suspensions.leads_may_suspend(await suspensions.roles_of(target)),
         "suspended": await suspensions.is_suspended(target),
         "review_days": charter.suspension_review_days,
         "reason_max": REASON_MAX,
@@ -303,40 +305,15 @@ async def suspend(request: Request, person: CurrentPerson) -> Response:
         context["errors"] = {"reason": reason_message(error)}
     except NotOnYourself:
         context["errors"] = {"suspend-state": _(NotOnYourself.message)}
+    except NotForLeads as error:
+        context["errors"] = {"suspend-state": error.translated()}
+        context["not_for_leads"] = True
     except AlreadySuspended as error:
         context["errors"] = {"suspend-state": error.translated()}
         context["suspended"] = True
     else:
         return RedirectResponse("/lead/people?done=suspended", status_code=303)
     return render(request, "governance/lead/suspend.html", context, status_code=400)
-
-
-@signed_in(Role.LEAD)
-async def close(request: Request, person: CurrentPerson) -> Response:
-    target = await person_from_path(request)
-    context: dict[str, Any] = {
-        "target": target,
-        "target_name": pseudonym_of(services(request).key_directory, target.id),
-        "myself": target.id == person.id,
-    }
-    context["errors"] = {}
-    if request.method == "GET":
-        return render(request, "governance/lead/close.html", context)
-    form = await request.form()
-    try:
-        await suspensions.close_account(
-            target,
-            by=person.id,
-            asked=form.get("asked") == "yes",
-            keys=services(request).key_directory,
-        )
-    except RequestNotConfirmed as error:
-        context["errors"] = {"asked": error.translated()}
-    except NotOnYourself:
-        context["errors"] = {"close-state": _("You cannot close your own account here.")}
-    else:
-        return RedirectResponse("/lead/people?done=closed", status_code=303)
-    return render(request, "governance/lead/close.html", context, status_code=400)
 
 
 routes = [
@@ -355,5 +332,4 @@ routes = [
         methods=["GET", "POST"],
         name="lead_suspend",
     ),
-    Route("/lead/people/{person_id:uuid}/close", close, methods=["GET", "POST"], name="lead_close"),
 ]

@@ -13,10 +13,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from chorus.auth import CurrentPerson, signed_in
-from chorus.i18n import _, current_language
+from chorus.i18n import N_, _, current_language
 from chorus.identifying import KIND_NAMES, Scrubbed, scrub_field
 from chorus.rendering import done_message, render
 from chorus.roles import Role
+from chorus.services import services
 from chorus.vocabulary import FORMS_OF_TRAFFICKING, OPPRESSION_CATEGORIES, labels
 from proposals import forms, service
 from proposals.errors import (
@@ -66,18 +67,23 @@ async def _read_proposal(
     """The proposal as typed; None until it is valid and its description was reviewed."""
     candidate = round_.purpose == Purpose.ELECTION
     entered, errors = forms.read_proposal(form, candidate=candidate)
+    # Shown again as typed, the tags ticked included, whenever the form comes back.
+    shown = entered.entered | {
+        "forms_of_trafficking": entered.forms_of_trafficking,
+        "oppression_categories": entered.oppression_categories,
+    }
     if errors:
-        return None, entered.entered, errors, None
+        return None, shown, errors, None
     scrubbed = scrub_field(form, "description", entered.description, current_language())
     if scrubbed.text is None:
-        return None, entered.entered, {}, scrubbed
+        return None, shown, {}, scrubbed
     text = service.ProposalText(
         title=entered.title,
         description=scrubbed.text,
         forms_of_trafficking=entered.forms_of_trafficking,
         oppression_categories=entered.oppression_categories,
     )
-    return text, entered.entered, {}, scrubbed
+    return text, shown, {}, scrubbed
 
 
 @signed_in(Role.MEMBER)
@@ -139,7 +145,7 @@ def proposal_context(
     }
 
 
-@signed_in()
+@signed_in(*service.READ_SOME_ROUNDS)
 async def proposal_page(request: Request, person: CurrentPerson) -> Response:
     proposal, round_ = await proposal_of(request)
     return await _proposal_page(request, person, proposal, round_)
@@ -340,8 +346,36 @@ async def proposal_review(request: Request, person: CurrentPerson) -> Response:
     return RedirectResponse(f"/proposals/{proposal.id}?done={done}", status_code=303)
 
 
+# Where a proposal stands, for its author (its hiding and the contest, if any).
+STANDING = {
+    Contest.NONE: N_("A lead hid it, with the reason shown on it. You can contest this."),
+    Contest.AWAITING: N_("A lead hid it. You contested this: the complaints committee decides."),
+    Contest.UPHELD: N_("A lead hid it. The complaints committee kept it hidden."),
+    Contest.RESTORED: N_("A lead hid it, and the complaints committee showed it again."),
+}
+
+
+def standing_of(proposal: Proposal) -> str:
+    if proposal.withdrawn:
+        return _("You withdrew it.")
+    if not proposal.hidden_reason:
+        return _("Everyone who can see the round sees it.")
+    return _(STANDING[proposal.contest])
+
+
+@signed_in(Role.MEMBER)
+async def your_proposals(request: Request, person: CurrentPerson) -> Response:
+    """The person's own proposals in rounds still going, and what became of each: no
+    notice names an author, so this is where they learn that one was hidden or shown
+    again. Found from their tags; writes nothing."""
+    found = await service.own_proposals(services(request).key_directory, person.id)
+    own = [(item.proposal, item.round, standing_of(item.proposal)) for item in found]
+    return render(request, "proposals/yours.html", {"own": own})
+
+
 routes = [
     Route("/rounds/{round_id:uuid}/propose", propose, methods=["GET", "POST"], name="propose"),
+    Route("/proposals/yours", your_proposals, name="your_proposals"),
     Route("/proposals/{proposal_id:uuid}", proposal_page, name="proposal"),
     Route(
         "/proposals/{proposal_id:uuid}/edit", proposal_edit, methods=["GET", "POST"], name="edit"

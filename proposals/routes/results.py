@@ -60,7 +60,7 @@ def results_view(
     return view
 
 
-@signed_in()
+@signed_in(*service.READ_SOME_ROUNDS)
 async def results_page(request: Request, person: CurrentPerson) -> Response:
     round_ = await remembered_round(request)
     if round_.phase != Phase.CLOSED or round_.tally is None:
@@ -146,7 +146,7 @@ async def results_context(
     }
 
 
-@signed_in()
+@signed_in(*service.READ_SOME_ROUNDS)
 async def results_check(request: Request, person: CurrentPerson) -> Response:
     """Check a ballot receipt, sent in the form body, never in an address."""
     round_ = await closed_round(request)
@@ -182,12 +182,12 @@ async def _download(request: Request, kind: str) -> Response:
     )
 
 
-@signed_in()
+@signed_in(*service.READ_SOME_ROUNDS)
 async def results_csv(request: Request, person: CurrentPerson) -> Response:
     return await _download(request, "csv")
 
 
-@signed_in()
+@signed_in(*service.READ_SOME_ROUNDS)
 async def results_json(request: Request, person: CurrentPerson) -> Response:
     return await _download(request, "json")
 

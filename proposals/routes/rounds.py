@@ -49,7 +49,7 @@ from proposals.routes.shared import (
 )
 
 
-@signed_in()
+@signed_in(*service.READ_SOME_ROUNDS)
 async def rounds_list(request: Request, person: CurrentPerson) -> Response:
     done = request.query_params.get("done", "")
     return await shared_rounds_list(request, done if done in DONE else "")
@@ -62,8 +62,8 @@ async def rounds_list(request: Request, person: CurrentPerson) -> Response:
 )
 async def shared_rounds_list(request: Request, done: str) -> dict[str, Any]:
     """The same for everyone with the same roles (chorus.memo.shared_page)."""
-    listed = await service.rounds_by_voting_end()
     roles = frozenset(current_roles(request))
+    listed = [r for r in await service.rounds_by_voting_end() if service.may_read(r, roles)]
     return {
         "by_phase": {phase: [r for r in listed if r.phase == phase] for phase in Phase},
         "phase_names": PHASE_NAMES,
@@ -150,7 +150,7 @@ async def petition_new(request: Request, person: CurrentPerson) -> Response:
     return await _round_form(request, person, petition=True)
 
 
-@signed_in()
+@signed_in(*service.READ_SOME_ROUNDS)
 async def round_page(request: Request, person: CurrentPerson) -> Response:
     round_ = await remembered_round(request)
     return await round_page_answer(request, person, round_)
@@ -181,7 +181,14 @@ async def petition_sign(request: Request, person: CurrentPerson) -> Response:
 
 @signed_in(Role.LEAD)
 async def round_advance(request: Request, person: CurrentPerson) -> Response:
+    """A lead moves the round to its next phase (GET: the page saying what will happen,
+    which is the confirm step)."""
     round_ = await round_of(request)
+    following = service.next_phase(round_)
+    if following is None:
+        return await refused_in_phase(request, person, round_)
+    if request.method == "GET":
+        return render(request, "proposals/advance.html", advance_context(round_, following))
     form = await request.form()
     if form.get("phase") != round_.phase:
         # The page was out of date: someone (or the clock) moved the round already.
@@ -193,10 +200,17 @@ async def round_advance(request: Request, person: CurrentPerson) -> Response:
             status_code=409,
         )
     try:
-        await service.advance(round_, services(request).key_directory, electorate(request))
+        await service.move_on(round_, services(request).key_directory, electorate(request))
     except WrongPhase as error:
         return await refused_in_phase(request, person, round_, error)
     return RedirectResponse(f"/rounds/{round_.id}?done=advanced", status_code=303)
+
+
+def advance_context(round_: Round, following: Phase) -> dict[str, Any]:
+    return round_words(round_) | {
+        "following": following.value,
+        "next_phase": _(PHASE_NAMES[following]),
+    }
 
 
 @signed_in(Role.LEAD)
@@ -269,7 +283,12 @@ routes = [
     Route("/rounds/petition", petition_new, methods=["GET", "POST"], name="petition_new"),
     Route("/rounds/{round_id:uuid}", round_page, name="round"),
     Route("/rounds/{round_id:uuid}/sign", petition_sign, methods=["POST"], name="petition_sign"),
-    Route("/rounds/{round_id:uuid}/advance", round_advance, methods=["POST"], name="round_advance"),
+    Route(
+        "/rounds/{round_id:uuid}/advance",
+        round_advance,
+        methods=["GET", "POST"],
+        name="round_advance",
+    ),
     Route("/rounds/{round_id:uuid}/count", round_count, methods=["POST"], name="round_count"),
     Route(
         "/rounds/{round_id:uuid}/extend",

@@ -60,19 +60,27 @@ def _uuid(request: Request, name: str) -> uuid.UUID:
     return found
 
 
-async def round_of(request: Request) -> Round:
-    found = await service.find_round(_uuid(request, "round_id"))
-    if found is None:
+def readable(request: Request, round_: Round | None) -> Round:
+    """The round, if the person may read it; otherwise not found, as if it did not exist
+    (an ally learns nothing of a round that does not ask for their advice)."""
+    if round_ is None or not service.may_read(round_, current_roles(request)):
         raise HTTPException(404)
-    return found
+    return round_
+
+
+async def round_of(request: Request) -> Round:
+    return readable(request, await service.find_round(_uuid(request, "round_id")))
 
 
 async def remembered_round(request: Request) -> Round:
     """The round of a page that only reads it, reused from the app's memo (chorus.memo)."""
     round_id = _uuid(request, "round_id")
-    return await memo_of(request).get_or_read(
-        ("round", round_id), lambda: round_of(request), round_key(round_id)
+    found = await memo_of(request).get_or_read(
+        ("round", round_id),
+        lambda: service.find_round(round_id),
+        round_key(round_id),
     )
+    return readable(request, found)
 
 
 def voted_key(round_: Round, person: Any) -> tuple[object, ...]:
@@ -85,6 +93,7 @@ async def proposal_of(request: Request) -> tuple[Proposal, Round]:
     found = await service.find_proposal(_uuid(request, "proposal_id"))
     if found is None:
         raise HTTPException(404)
+    readable(request, found[1])
     return found
 
 

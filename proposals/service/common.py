@@ -32,6 +32,11 @@ logger = logging.getLogger("chorus.proposals")
 # The roles, as governance names them, whose holders vote or advise.
 VOTER_ROLE = Role.MEMBER
 ADVISORY_ROLE = Role.ALLY
+# Roles whose holders read every round. Allies read only the rounds they advise on;
+# anyone else (a service provider, say) reads nothing of rounds, as a visitor.
+READ_EVERY_ROUND = frozenset({Role.MEMBER, Role.LEAD, Role.COMMITTEE, Role.STEWARD})
+# Roles whose holders read some round: the pages of rounds refuse anyone else.
+READ_SOME_ROUNDS = (*sorted(READ_EVERY_ROUND), ADVISORY_ROLE)
 
 NEXT_PHASE = {
     Phase.PROPOSING: Phase.COSIGNING,
@@ -140,6 +145,14 @@ def is_advisory(round_: Round, roles: frozenset[str]) -> bool | None:
     if round_.voters == Voters.ADVISORY_ALLIES and ADVISORY_ROLE in roles:
         return True
     return None
+
+
+def may_read(round_: Round, roles: frozenset[str]) -> bool:
+    """Whether someone with these roles reads this round: its page, proposals, ballot and
+    results. Allies read only the rounds that ask for their advice."""
+    if READ_EVERY_ROUND & roles:
+        return True
+    return round_.voters == Voters.ADVISORY_ALLIES and ADVISORY_ROLE in roles
 
 
 async def insert_once(row: Model) -> None:

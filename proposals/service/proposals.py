@@ -6,9 +6,11 @@ from __future__ import annotations
 import hmac
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 from tortoise.transactions import in_transaction
 
+from anonymity import keystore
 from proposals.errors import (
     AlreadyHidden,
     AlreadySigned,
@@ -216,3 +218,31 @@ async def review_contest(proposal: Proposal, restore: bool) -> None:
         await Proposal.filter(id=fresh.id).update(
             contest=Contest.RESTORED if restore else Contest.UPHELD
         )
+
+
+@dataclass(frozen=True)
+class Authored:
+    """One of the person's own proposals (or their candidacy), with its round."""
+
+    proposal: Proposal
+    round: Round
+
+
+async def own_proposals(key_directory: Path, person_id: uuid.UUID) -> list[Authored]:
+    """The person's own proposals and candidacies in rounds not yet closed, found from
+    their tags (only the round's tag key and the person's id make one). Nothing stored
+    says whose they are, so no notice can tell an author what a lead did: this can.
+    Reading only: no key is made."""
+    rounds = {
+        round_.id: round_
+        for round_ in await Round.exclude(phase=Phase.CLOSED)
+        if keystore.tag_key(key_directory, str(round_.id)) is not None
+    }
+    keys = {round_id: keystore.tag_key(key_directory, str(round_id)) for round_id in rounds}
+    found = []
+    listed = Proposal.filter(round_id__in=list(rounds)).order_by("title")
+    for proposal in await listed:
+        round_ = proposal.round = rounds[proposal.round_id]  # type: ignore[attr-defined]
+        if is_author(proposal, keys[round_.id], person_id):
+            found.append(Authored(proposal, round_))
+    return found

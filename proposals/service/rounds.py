@@ -7,7 +7,7 @@ import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -213,6 +213,32 @@ async def advance(round_: Round, key_directory: Path, electorate: Electorate) ->
             raise WrongPhase(round_.phase)
         round_.phase = following
     return round_.phase
+
+
+# The date each phase ends on, by the phase.
+_END_FIELDS = {
+    Phase.PROPOSING: "proposing_ends",
+    Phase.COSIGNING: "cosigning_ends",
+    Phase.VOTING: "voting_ends",
+}
+
+
+@changes_round
+async def move_on(
+    round_: Round, key_directory: Path, electorate: Electorate, now: datetime | None = None
+) -> Phase:
+    """A lead moves the round on before its date: `advance`, then the phase that ended
+    gets today as its last day, so that the round and its results show when it really
+    ended (a phase ends at midnight UTC after its last day)."""
+    field = _END_FIELDS.get(round_.phase)
+    phase = await advance(round_, key_directory, electorate)
+    if field is not None:
+        today = (now or datetime.now(UTC)).astimezone(UTC).date()
+        ended = datetime.combine(today + timedelta(days=1), time(), UTC)
+        if ended < getattr(round_, field):
+            await Round.filter(id=round_.id).update(**{field: ended})
+            setattr(round_, field, ended)
+    return phase
 
 
 async def _start_voting(round_: Round, key_directory: Path, electorate: Electorate) -> None:

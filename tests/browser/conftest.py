@@ -9,7 +9,9 @@ What the tests are given lives in tests/browser/fixtures/, a module for each thi
 - pages.py: every page (`chorus_page`) and language (`language`) the tests run for, and
   who opens each page (`visits`);
 - tabs.py: `Tab`, and the fixtures that open one (`fresh_tab`, `reading_tab`);
-- axe.py: axe-core's serious problems on a page, described for an assertion.
+- axe.py: axe-core's serious problems on a page, described for an assertion;
+- html.py: the HTML of every page seen (`page_sources`) and the Nu Html Checker, which
+  tests/browser/test_valid_html.py runs over it after every other test.
 
 This file registers their fixtures and hooks for tests/browser/ alone. (A conftest.py
 below the rootdir may not name plugins in `pytest_plugins`, which would also reach the
@@ -22,6 +24,7 @@ import pytest
 pytest.register_assert_rewrite("tests.browser.fixtures")
 
 from tests.browser.fixtures.browser import browser  # noqa: E402
+from tests.browser.fixtures.html import page_sources  # noqa: E402
 from tests.browser.fixtures.pages import (  # noqa: E402
     _skip_pages_nobody_can_open,
     pytest_generate_tests,
@@ -40,8 +43,16 @@ __all__ = [
     "fresh_tab",
     "invite_code",
     "neutral_url",
+    "page_sources",
     "pytest_generate_tests",
     "reading_tab",
     "shared_pages",
     "visits",
 ]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The HTML check reads what every other test saw: it runs last."""
+    last = [item for item in items if item.path.name == "test_valid_html.py"]
+    items[:] = [item for item in items if item not in last] + last

@@ -23,7 +23,7 @@ from governance.identity.cookies import COOKIE as SESSION_COOKIE
 from governance.identity.devices import COOKIE as DEVICE_COOKIE
 from tests.browser.fixtures.browser import BROWSER_TESTS
 from tests.browser.fixtures.people import INVITE_CODE
-from tests.browser.fixtures.tabs import Tab, TabMaker, open_home
+from tests.browser.fixtures.tabs import Tab, TabMaker, answer_to, open_home
 
 pytestmark = [
     *BROWSER_TESTS,
@@ -68,17 +68,14 @@ def main_nav_link(page: Page, name: str) -> Locator:
     return page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True)
 
 
-async def press(page: Page, button: str) -> Response | None:
+async def press(page: Page, button: str) -> Response:
     """Press a button that sends a form; wait for the page that comes back."""
-    async with page.expect_navigation() as navigation:
-        await page.get_by_role("button", name=button, exact=True).click()
-    return await navigation.value
+    return await answer_to(page, page.get_by_role("button", name=button, exact=True))
 
 
 async def follow(page: Page, link: str | Locator) -> None:
     locator = page.get_by_role("link", name=link, exact=True) if isinstance(link, str) else link
-    async with page.expect_navigation():
-        await locator.click()
+    await answer_to(page, locator)
 
 
 def path_of(page: Page) -> str:
@@ -166,10 +163,8 @@ async def sign_out(page: Page) -> None:
     await assert_no_session_cookie(page)
 
 
-async def press_in(scope: Locator, button: str) -> Response | None:
-    async with scope.page.expect_navigation() as navigation:
-        await scope.get_by_role("button", name=button, exact=True).click()
-    return await navigation.value
+async def press_in(scope: Locator, button: str) -> Response:
+    return await answer_to(scope.page, scope.get_by_role("button", name=button, exact=True))
 
 
 async def sign_in(page: Page, pseudonym: str, passphrase: str) -> Response | None:

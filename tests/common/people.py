@@ -9,6 +9,7 @@ from chorus.roles import Role
 from chorus.services import Services, services
 from governance.identity.keyring import Keyring
 from governance.identity.service.accounts import Joined, Secrets, join
+from governance.identity.service.invitees import NOT_BY_INVITE
 from governance.identity.service.invites import create_invite
 from governance.service.charter import Charter
 from tests.common.forms import csrf_token
@@ -39,11 +40,18 @@ async def make_person(
     from governance.identity.models import RoleGrant
 
     first, *more = roles or (Role.MEMBER,)
+    # The committee is never invited (members elect it): its members join as members.
+    invited = Role.MEMBER if first in NOT_BY_INVITE else first
     joined = await join(
-        await invite_code(app, first), pseudonym, passphrase, passphrase, secrets_of(app)
+        await invite_code(app, invited), pseudonym, passphrase, passphrase, secrets_of(app)
     )
     for role in more:
         await RoleGrant.create(person=joined.person, role=role)
+    if invited != first:
+        # Only the roles asked for: the committee alone, say.
+        await RoleGrant.create(person=joined.person, role=first)
+        if Role.MEMBER not in roles:
+            await RoleGrant.filter(person=joined.person, role=Role.MEMBER).delete()
     return joined
 
 

@@ -16,7 +16,7 @@ from tests.common.people import PASSPHRASE, invite_code, make_person, sign_in
 
 pytestmark = pytest.mark.usefixtures("db")
 
-TITLE = re.compile(r'<h2 class="notice-title">([^<]+)</h2>')
+TITLE = re.compile(r'<h2 class="notice-title"><a href="/inbox/\d+">([^<]+)<span')
 
 
 async def post_form(
@@ -58,12 +58,13 @@ async def test_notices_are_listed_newest_first_with_their_date(app, client):
 
 async def test_a_read_more_link_is_shown_only_for_links_inside_chorus(app, client):
     joined = await make_person(app, "Bao")
-    await send_notice(joined.person, "news", link="/charter")
-    await send_notice(joined.person, "account", link="https://elsewhere.test/x")
+    inside = await send_notice(joined.person, "news", link="/charter")
+    outside = await send_notice(joined.person, "account", link="https://elsewhere.test/x")
     await sign_in(client, "Bao")
-    page = await client.get("/inbox")
-    assert page.text.count("Read more") == 1
-    assert 'href="/charter"' in page.text and "elsewhere.test" not in page.text
+    page = await client.get(f"/inbox/{inside.id}")
+    assert page.text.count("Read more") == 1 and 'href="/charter"' in page.text
+    page = await client.get(f"/inbox/{outside.id}")
+    assert "Read more" not in page.text and "elsewhere.test" not in page.text
 
 
 async def test_marking_as_read_works_without_javascript(app, client):

@@ -109,8 +109,8 @@ async def test_marks_are_per_person_and_only_their_owner_can_compute_them(app):
     assert await NoticeMark.all().count() == 1
     ana_inbox = await inbox.inbox_of(ana.person.id, ana.personal_key)
     bao_inbox = await inbox.inbox_of(bao.person.id, bao.personal_key)
-    assert [(shown.notice.id, shown.read) for shown in ana_inbox] == [(ana_notice.id, True)]
-    assert [(shown.notice.id, shown.read) for shown in bao_inbox] == [(bao_notice.id, False)]
+    assert [(shown.id, shown.read) for shown in ana_inbox] == [(ana_notice.id, True)]
+    assert [(shown.id, shown.read) for shown in bao_inbox] == [(bao_notice.id, False)]
     # With another key (someone else's, or none), Ana's mark is not found.
     assert await inbox.marks_for(bao.personal_key, [ana_notice.id]) == {}
     assert await inbox.unread_count(ana.person.id, ana.personal_key) == 0

@@ -53,7 +53,8 @@ async def test_the_role_list_is_alphabetical_with_no_role_chosen(app, client):
     options = OPTION.findall(page.text)
     assert options[0] == ("", "", "Choose a role")
     names = [name for _, _, name in options[1:]]
-    assert names == sorted(names) == ["Ally", "Lead", "Member", "Service provider"]
+    # Leads and the committee come from members' elections; stewards from the command line.
+    assert names == sorted(names) == ["Ally", "Member", "Service provider"]
     assert not any(selected for _, selected, _ in options)
 
 
@@ -97,10 +98,13 @@ async def test_a_new_invite_shows_its_code_once_and_the_code_works(app, client):
         ("wizard", "Choose one of the roles in the list."),
         ("steward", "Choose one of the roles in the list."),
         ("committee", "Choose one of the roles in the list."),
+        ("lead", "Choose one of the roles in the list."),
     ],
 )
-async def test_a_bad_role_is_explained_and_creates_nothing(app, client, role, message):
-    await as_lead(app, client)
+@pytest.mark.parametrize("inviter", [Role.LEAD, Role.STEWARD])
+async def test_a_bad_role_is_explained_and_creates_nothing(app, client, role, message, inviter):
+    await make_person(app, "Lena", inviter)
+    await sign_in(client, "Lena")
     before = await Invite.all().count()
     response = await post_form(client, "/lead/invites", role=role)
     assert response.status_code == 400
@@ -202,7 +206,8 @@ async def test_stewards_create_invites_but_do_not_manage_people(app, client):
     await sign_in(client, "Sam")
     page = await client.get("/lead/invites")
     assert page.status_code == 200
-    assert "Steward" in [name for _, _, name in OPTION.findall(page.text)]
+    names = [name for _, _, name in OPTION.findall(page.text)]
+    assert names == ["Choose a role", "Ally", "Member", "Service provider"]
     assert (await client.get("/lead/people")).status_code == 403
 
 
@@ -352,10 +357,9 @@ async def test_an_account_is_suspended_only_once(app, client):
     assert await Suspension.all().count() == 1
 
 
-@pytest.mark.parametrize("action", ["suspend", "close"])
-async def test_an_unknown_person_is_not_found(app, client, action):
+async def test_an_unknown_person_is_not_found(app, client):
     await as_lead(app, client)
-    assert (await client.get(f"/lead/people/{uuid.uuid4()}/{action}")).status_code == 404
+    assert (await client.get(f"/lead/people/{uuid.uuid4()}/suspend")).status_code == 404
 
 
 async def test_members_and_stewards_may_not_suspend(app, client):
@@ -368,33 +372,57 @@ async def test_members_and_stewards_may_not_suspend(app, client):
     assert await Suspension.all().count() == 0
 
 
-# Closing an account on request ---------------------------------------------------------
+# What waits for the committee's queue ---------------------------------------------------
 
 
-async def test_closing_an_account_needs_confirmation_then_removes_it(app, client):
+@pytest.mark.parametrize(
+    "roles",
+    [(Role.LEAD,), (Role.STEWARD,), (Role.MEMBER, Role.COMMITTEE), (Role.MEMBER, Role.LEAD)],
+)
+async def test_a_lead_cannot_suspend_a_lead_a_committee_member_or_a_steward(app, client, roles):
     await as_lead(app, client)
-    other = await make_person(app, "Bao")
-    path = f"/lead/people/{other.person.id}/close"
-    page = await client.get(path)
-    assert page.status_code == 200 and "This cannot be undone." in page.text
-    unconfirmed = await post_form(client, path)
-    assert unconfirmed.status_code == 400
-    assert "Tick the box to confirm" in unconfirmed.text
-    assert await Person.exists(id=other.person.id)
-    response = await post_form(client, path, asked="yes")
+    other = await make_person(app, "Carmen", *roles)
+    their_browser = another_client(client)
+    await sign_in(their_browser, "Carmen")
+    people = await client.get("/lead/people")
+    assert f'href="/lead/people/{other.person.id}/suspend"' not in people.text
+    assert "Only a steward can suspend this account." in people.text
+    path = f"/lead/people/{other.person.id}/suspend"
+    form = await client.get(path)
+    assert "Leads cannot suspend a lead, a committee member or a steward." in form.text
+    assert "chorus suspend" in form.text and 'name="reason"' not in form.text
+    refused = await post_form(client, path, reason="Sent threats to another member.")
+    assert refused.status_code == 400
+    assert 'class="error-summary"' in refused.text and "chorus suspend" in refused.text
+    assert await Suspension.all().count() == 0
+    assert (await Person.get(id=other.person.id)).session_generation == 0
+    assert (await their_browser.get("/account")).status_code == 200  # still signed in
+    await their_browser.aclose()
+
+
+@pytest.mark.parametrize("role", [Role.MEMBER, Role.ALLY, Role.PROVIDER])
+async def test_a_lead_suspends_members_allies_and_providers(app, client, role):
+    await as_lead(app, client)
+    other = await make_person(app, "Bao", role)
+    path = f"/lead/people/{other.person.id}/suspend"
+    assert f'href="{path}"' in (await client.get("/lead/people")).text
+    response = await post_form(client, path, reason="Sent threats to another member.")
     assert response.status_code == 303
-    assert "The account is closed." in (await client.get(response.headers["location"])).text
-    assert not await Person.exists(id=other.person.id)
+    assert await Suspension.filter(person_id=other.person.id, active=True).exists()
+
+
+async def test_a_lead_closes_no_account_and_the_people_page_says_who_does(app, client):
+    await as_lead(app, client)
+    other = await make_person(app, "Bao", Role.STEWARD)
+    page = await client.get("/lead/people")
+    assert "/close" not in page.text and "Close account" not in page.text
+    assert "chorus suspend and chorus close-account" in page.text
+    path = f"/lead/people/{other.person.id}/close"
+    assert (await client.get(path)).status_code == 404
+    assert (await post_form(client, path, asked="yes")).status_code == 404
+    assert await Person.exists(id=other.person.id)
     client.cookies.clear()
-    assert (await sign_in(client, "Bao")).status_code == 400
-
-
-async def test_a_lead_cannot_close_their_own_account_here(app, client):
-    lead = await as_lead(app, client)
-    response = await post_form(client, f"/lead/people/{lead.id}/close", asked="yes")
-    assert response.status_code == 400
-    assert "You cannot close your own account here." in response.text
-    assert await Person.exists(id=lead.id)
+    assert (await sign_in(client, "Bao")).status_code == 303
 
 
 async def test_names_and_reasons_are_shown_as_text_never_as_markup(app, client):

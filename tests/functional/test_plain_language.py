@@ -18,6 +18,11 @@ from tests.common.rounds import advance_to, round_with
 pytestmark = pytest.mark.usefixtures("db")
 
 GRADE_LIMIT = 8.0
+# Method names, fingerprints and hashes: for those who open "How it is counted".
+TECHNICAL = re.compile(
+    r"Schulze|instant-runoff|majority judgment|SHA-256|fingerprint", re.IGNORECASE
+)
+DISCLOSURE = re.compile(r"<details\b.*?</details>", re.S)
 PAGES = ["/", "/privacy", "/join", "/sign-in", "/recover", "/charter"]
 
 
@@ -65,6 +70,14 @@ async def test_voting_pages_read_at_grade_eight_or_lower(app, client: httpx.Asyn
         await advance_to(app, voting, Phase.CLOSED)
         pages.append(f"/rounds/{voting.id}/results")
     for path in pages:
-        text = main_text((await client.get(path)).text)
+        page = (await client.get(path)).text
+        text = main_text(page)
         grade = flesch_kincaid_grade(text)
         assert grade <= GRADE_LIMIT, f"{path} reads at grade {grade:.1f}:\n{text}"
+        # The technical words wait behind "How it is counted"; the rest reads plainly too.
+        plain = main_text(DISCLOSURE.sub(" ", page))
+        assert TECHNICAL.findall(plain) == [], f"{path} says outside a disclosure:\n{plain}"
+        plain_grade = flesch_kincaid_grade(plain)
+        assert plain_grade <= GRADE_LIMIT, f"{path} reads at grade {plain_grade:.1f}:\n{plain}"
+        if "/results" in path or (path.count("/") == 2 and path.startswith("/rounds/")):
+            assert "<summary>How it is counted</summary>" in page, path

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from tortoise import connections
 
+from chorus.i18n import long_date
 from chorus.roles import Role
 from chorus.services import services
 from governance.identity.keyring import Keyring
@@ -19,7 +20,7 @@ from proposals import service
 from proposals.models import Contest, Cosignature, Method, Phase, Proposal, Round
 from proposals.service import ProposalServices
 from tests.common.dumps import rows_of
-from tests.common.forms import csrf_token
+from tests.common.forms import csrf_token, form_fields
 from tests.common.people import make_person, sign_in, signed_in_client
 from tests.common.rounds import (
     add_proposal,
@@ -144,6 +145,70 @@ async def test_a_lead_moves_a_round_on_by_hand_and_a_stale_page_changes_nothing(
     )
     assert stale.status_code == 409
     assert (await Round.get(id=round_.id)).phase == Phase.COSIGNING
+
+
+async def test_a_lead_confirms_each_move_on_a_page_saying_what_will_happen(app, client):
+    round_ = await service.open_round(spec())
+    await add_proposal(app, round_, "Housing")
+    await make_person(app, "Lena", Role.LEAD)
+    await sign_in(client, "Lena")
+    planned = {
+        "proposing": long_date(round_.proposing_ends.date() - timedelta(days=1)),
+        "cosigning": long_date(round_.cosigning_ends.date() - timedelta(days=1)),
+        "voting": long_date(round_.voting_ends.date() - timedelta(days=1)),
+    }
+    today = long_date(datetime.now(UTC).date())
+    expected = {
+        "proposing": [f"Taking proposals ends today, not on {planned['proposing']}."],
+        "cosigning": [
+            f"Co-signing ends today, not on {planned['cosigning']}.",
+            "Everything that was not withdrawn or hidden goes on the ballot.",
+        ],
+        "voting": [
+            f"Voting ends today, not on {planned['voting']}.",
+            "The votes are counted now, and everyone can see the results.",
+        ],
+    }
+    for phase, sentences in expected.items():
+        page = await client.get(f"/rounds/{round_.id}")
+        # The round page only leads to the confirm page: it moves nothing itself.
+        assert f'href="/rounds/{round_.id}/advance"' in page.text
+        assert f'action="/rounds/{round_.id}/advance"' not in page.text
+        confirm = await client.get(f"/rounds/{round_.id}/advance")
+        assert confirm.status_code == 200
+        for sentence in [*sentences, "This cannot be undone."]:
+            assert sentence in confirm.text
+        assert (await Round.get(id=round_.id)).phase == phase
+        moved = await client.post(
+            f"/rounds/{round_.id}/advance",
+            data={"csrf_token": csrf_token(confirm), "phase": phase},
+        )
+        assert moved.status_code == 303
+    # Closed early, the round and its results show the day it really ended.
+    closed = await Round.get(id=round_.id)
+    assert closed.phase == Phase.CLOSED
+    for ended in (closed.proposing_ends, closed.cosigning_ends, closed.voting_ends):
+        assert ended.date() - timedelta(days=1) == datetime.now(UTC).date()
+    results = await client.get(f"/rounds/{round_.id}/results")
+    assert f"Voting ended on {today}." in results.text
+    assert planned["voting"] not in results.text
+    page = await client.get(f"/rounds/{round_.id}")
+    assert page.text.count(f"until {today}") == 3
+    assert (await client.get(f"/rounds/{round_.id}/advance")).status_code == 409
+
+
+async def test_a_round_in_teller_mode_is_said_to_wait_for_its_tellers(app, client):
+    from argon2.profiles import CHEAPEST
+
+    round_ = await service.open_round(
+        spec(), key_directory(app), "tellers know this well", profile=CHEAPEST
+    )
+    await advance_to(app, round_, Phase.VOTING)
+    await make_person(app, "Lena", Role.LEAD)
+    await sign_in(client, "Lena")
+    confirm = await client.get(f"/rounds/{round_.id}/advance")
+    assert "Then the round waits for a teller to type the tellers' passphrase." in confirm.text
+    assert "This cannot be undone." in confirm.text
 
 
 async def test_rounds_move_on_their_dates(app):
@@ -309,6 +374,33 @@ async def test_a_description_with_a_phone_number_is_reviewed_before_it_is_stored
     assert "[phone number removed]" in stored.description
 
 
+async def test_the_review_of_identifying_details_keeps_the_tags_chosen(app, client):
+    round_ = await service.open_round(spec())
+    await make_person(app, "Amina")
+    await sign_in(client, "Amina")
+    form = await client.get(f"/rounds/{round_.id}/propose")
+    fields = PROPOSAL | {"description": "Maria Lopez found us rooms."}
+    review = await client.post(
+        f"/rounds/{round_.id}/propose", data={"csrf_token": csrf_token(form), **fields}
+    )
+    assert "Check before you send" in review.text
+    assert "Maria Lopez" in review.text
+    # The person sends the review form as it is shown, removing the name.
+    shown = form_fields(review, f"/rounds/{round_.id}/propose")
+    assert ("forms_of_trafficking", "labour_exploitation") in shown
+    assert ("forms_of_trafficking", "other") in shown
+    assert ("oppression_categories", "poverty") in shown
+    data: dict[str, list[str]] = {"description_remove": ["0"]}
+    for name, value in shown:
+        data.setdefault(name, []).append(value)
+    sent = await client.post(f"/rounds/{round_.id}/propose", data=data)
+    assert sent.status_code == 303
+    stored = await Proposal.get(round=round_)
+    assert stored.description == "[name removed] found us rooms."
+    assert stored.forms_of_trafficking == ["labour_exploitation", "other"]
+    assert stored.oppression_categories == ["poverty"]
+
+
 async def test_co_signing_counts_once_and_not_for_the_author(app, client):
     round_ = await service.open_round(spec(cosignatures_needed=1))
     author = await make_person(app, "Amina")
@@ -444,6 +536,9 @@ async def test_members_stand_as_candidates_in_an_election_once(app, client):
     await sign_in(client, "Amina")
     form = await client.get(f"/rounds/{round_.id}/propose")
     assert "Your statement" in form.text
+    # The page says one thing about the name: it is shown with the statement.
+    assert "Your name in Chorus is shown with it." in form.text
+    assert "Your name is not shown" not in form.text
     statement = "I have organised our meetings for two years."
     stood = await client.post(
         f"/rounds/{round_.id}/propose",

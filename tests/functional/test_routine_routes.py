@@ -170,6 +170,7 @@ DRIVERS: list[tuple[str, Callable[[Stage], Awaitable[int]]]] = [
     ("account", lambda s: get(s.browser, "/account")),
     ("charter", lambda s: get(s.browser, "/charter")),
     ("inbox", lambda s: get(s.browser, "/inbox")),
+    ("notice", lambda s: get(s.browser, f"/inbox/{s.notices[0]}")),
     ("notice_read", lambda s: post_form(s.browser, "/inbox", f"/inbox/{s.notices[0]}/read")),
     ("notice_delete", lambda s: post_form(s.browser, "/inbox", f"/inbox/{s.notices[1]}/delete")),
     ("rounds", lambda s: get(s.browser, "/rounds")),
@@ -186,6 +187,7 @@ DRIVERS: list[tuple[str, Callable[[Stage], Awaitable[int]]]] = [
     ),
     ("propose", propose),
     ("proposal", lambda s: get(s.browser, f"/proposals/{s.others.id}")),
+    ("your_proposals", lambda s: get(s.browser, "/proposals/yours")),
     (
         "edit",
         lambda s: post_form(

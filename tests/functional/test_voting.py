@@ -194,7 +194,8 @@ async def test_allies_vote_only_when_the_round_asks_for_advice(app, client):
     member, _ = await signed_in_client(app, client, "Amina")
     closed_to_allies, _ = await round_with(app, ["Housing"])
     advised, advice_options = await round_with(app, ["Housing"], voters=Voters.ADVISORY_ALLIES)
-    assert (await ally.get(f"/rounds/{closed_to_allies.id}/ballot")).status_code == 403
+    # A round that does not ask allies for advice is not found by them at all.
+    assert (await ally.get(f"/rounds/{closed_to_allies.id}/ballot")).status_code == 404
     cast = await vote(ally, advised, {"choice": advice_options[0].ballot_key})
     assert cast.status_code == 200
     await vote(member, advised, {})

@@ -43,6 +43,11 @@ BATCH = 20  # people made at once: whoever joins is one of them
 LOW = 5  # the job tops a pool up below this
 
 
+# Never given by invite, not even on the command line, so never made ahead: the complaints
+# committee is elected by members (the first one seated by `chorus seat-committee`).
+NOT_BY_INVITE = frozenset({Role.COMMITTEE})
+
+
 def _free(role: Role) -> str:
     return f"invitees-free-{role.value}"
 
@@ -85,6 +90,8 @@ async def top_up(key_directory: Path) -> int:
     """The job: every role's pool back above LOW. Returns how many people were made."""
     made = 0
     for role in Role:
+        if role in NOT_BY_INVITE:
+            continue
         if len(kept.owners(key_directory, _free(role))) < LOW:
             made += len(await make_batch(key_directory, role))
     return made

@@ -27,6 +27,7 @@ from chorus.roles import Role
 from governance.identity.errors import InviteNotAllowed, InviteNotRevocable, InviteNotUsable
 from governance.identity.models import Invite, InviteCount, InviteState, InvitesUsed
 from governance.identity.service import invitees
+from governance.identity.service.invitees import NOT_BY_INVITE
 from governance.service.charter import Charter
 
 PERIODS = "invite_periods"
@@ -60,19 +61,16 @@ def may_invite(roles: set[Role], charter: Charter, invites_created: int) -> bool
     return False
 
 
-# Never given by invite: the complaints committee is elected by members, not appointed
-# by the leads whose suspensions it reviews.
-NOT_BY_INVITE = frozenset({Role.COMMITTEE})
+# What an invite made in Chorus grants. Leads and the complaints committee come from
+# members' elections; the command line (run by the host) makes the first steward, the
+# first leads and an interim committee (governance.commands).
+BY_INVITE = (Role.MEMBER, Role.ALLY, Role.PROVIDER)
 
 
 def roles_one_may_invite(roles: set[Role]) -> list[Role]:
-    """Leads and stewards invite any role (stewards only by stewards); members invite members."""
+    """Leads and stewards invite members, allies and providers; members invite members."""
     if unlimited(roles):
-        return [
-            role
-            for role in Role
-            if role not in NOT_BY_INVITE and (role != Role.STEWARD or Role.STEWARD in roles)
-        ]
+        return list(BY_INVITE)
     return [Role.MEMBER]
 
 
@@ -181,12 +179,15 @@ async def create_invite(
     *,
     key_directory: Path,
 ) -> NewInvite:
-    """Create an invite; `creator` (an id) None is the command line (a steward at the console).
+    """Create an invite; `creator` (an id) None is the command line (the host at the console),
+    which alone invites leads and stewards.
 
     The invite hands out a person made ahead of need (identity.service.invitees); a
     member's invite is counted under the period key."""
     roles = creator_roles or set()
     counted = creator is not None and not unlimited(roles)
+    if role in NOT_BY_INVITE:
+        raise InviteNotAllowed
     if creator is not None:
         # The count itself is checked by the statement that adds to it, below.
         if not may_invite(roles, charter, 0) or role not in roles_one_may_invite(roles):

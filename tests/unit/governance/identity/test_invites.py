@@ -27,18 +27,13 @@ from governance.service.charter import Charter
 TODAY = date(2025, 6, 1)
 
 
-def test_leads_invite_every_role_but_steward_and_committee():
-    assert set(roles_one_may_invite({Role.LEAD})) == {
-        Role.MEMBER,
-        Role.ALLY,
-        Role.LEAD,
-        Role.PROVIDER,
-    }
-
-
-def test_stewards_may_also_invite_stewards_but_nobody_invites_the_committee():
-    offered = roles_one_may_invite({Role.STEWARD})
-    assert Role.STEWARD in offered and Role.COMMITTEE not in offered
+@pytest.mark.parametrize(
+    "roles", [{Role.LEAD}, {Role.STEWARD}, {Role.LEAD, Role.STEWARD}, {Role.LEAD, Role.MEMBER}]
+)
+def test_leads_and_stewards_invite_members_allies_and_providers_only(roles):
+    # Leads and the committee come from members' elections; the command line makes the
+    # first steward, the first leads and an interim committee.
+    assert roles_one_may_invite(roles) == [Role.MEMBER, Role.ALLY, Role.PROVIDER]
 
 
 def test_members_invite_members_only():
@@ -113,3 +108,39 @@ def test_a_creator_tag_depends_on_the_period_key():
     person = uuid.uuid4()
     assert creator_tag(b"a" * 32, person) != creator_tag(b"b" * 32, person)
     assert str(person) not in creator_tag(b"a" * 32, person)
+
+
+@pytest.mark.usefixtures("db")
+@pytest.mark.parametrize(
+    ("creator_roles", "role", "allowed"),
+    [
+        ({Role.LEAD}, Role.PROVIDER, True),
+        ({Role.LEAD}, Role.LEAD, False),
+        ({Role.LEAD}, Role.STEWARD, False),
+        ({Role.STEWARD}, Role.STEWARD, False),
+        ({Role.STEWARD}, Role.LEAD, False),
+        ({Role.LEAD, Role.STEWARD}, Role.COMMITTEE, False),
+        (None, Role.LEAD, True),  # the command line: a network's first leads
+        (None, Role.STEWARD, True),
+        (None, Role.COMMITTEE, False),  # seated by `chorus seat-committee`, never invited
+    ],
+)
+async def test_who_may_create_an_invite_for_which_role(orm, creator_roles, role, allowed):
+    from governance.identity.errors import InviteNotAllowed
+    from governance.identity.service.invites import create_invite
+
+    creator = None if creator_roles is None else uuid.uuid4()
+    keys = orm.settings.key_directory
+
+    async def create() -> Invite:
+        made = await create_invite(
+            creator, role, Charter(), orm.lookup_key, creator_roles, key_directory=keys
+        )
+        return made.invite
+
+    if allowed:
+        assert (await create()).role == role
+    else:
+        with pytest.raises(InviteNotAllowed):
+            await create()
+        assert not await Invite.filter(role=role).exists()
