@@ -46,6 +46,7 @@ benchmark: setup
 	$(UV) run python -m benchmarks.closing
 	$(UV) run python -m benchmarks.voting
 	$(UV) run python -m benchmarks.pages
+	$(UV) run python -m benchmarks.sign_in
 
 clean:
 	rm -rf .venv .tools var dist

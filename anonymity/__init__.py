@@ -13,7 +13,8 @@ What the domains call (see each module for the details and the reasons):
   after close) and follow-up codes (keyed hashes);
 - keys — `anonymity.keystore` (per round, in the key directory, teller mode),
   `anonymity.wrapping` (a personal key wrapped by a passphrase or a code;
-  argon2 in a thread, off the event loop),
+  argon2 off the event loop, on `anonymity.stretching`'s queue: one worker per
+  core, people on their own device first, `Busy` when 20 wait),
   `anonymity.files` (key files written privately, shredded), `anonymity.kept`
   (small values such as pseudonyms kept beside the keys, never in the database);
 - work too long for the event loop — `anonymity.offload`: `run_in_process`, a

@@ -8,8 +8,8 @@ open connection or file), through `run_in_process`, which takes a top-level
 function and picklable values only. Keys travel to the worker through a pipe,
 never through a file. The pool is shut down when the process exits.
 
-argon2 needs no process: it releases the GIL, so a thread is enough
-(anonymity.wrapping.stretch_off_loop).
+argon2 needs no process: it releases the GIL, so a thread per core is enough
+(anonymity.stretching).
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from anonymity.stretching import Busy
 from chorus.rendering import render
 
 logger = logging.getLogger("chorus.errors")
@@ -47,4 +48,11 @@ async def too_large(request: Request) -> Response:
     return render(request, "errors/413.html", {"status": 413}, status_code=413)
 
 
-EXCEPTION_HANDLERS = {HTTPException: http_error, Exception: server_error}
+async def busy(request: Request, exc: Exception) -> Response:
+    """Too many passphrases wait to be checked (anonymity.stretching): nothing was done,
+    and the person is told to try again in a minute, in the layout. Without a context, so
+    that a flood of them is rendered once a second, not once each (Renderer.render_kept)."""
+    return render(request, "errors/503.html", status_code=503, headers={"retry-after": "60"})
+
+
+EXCEPTION_HANDLERS = {HTTPException: http_error, Busy: busy, Exception: server_error}

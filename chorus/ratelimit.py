@@ -14,7 +14,7 @@ import math
 import time
 from dataclasses import dataclass
 
-from limits import RateLimitItemPerHour, RateLimitItemPerMinute
+from limits import RateLimitItemPerDay, RateLimitItemPerHour, RateLimitItemPerMinute
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.limits import RateLimitItem
 from limits.storage import storage_from_string
@@ -31,6 +31,8 @@ class Limit:
 SIGN_IN = Limit("sign-in", RateLimitItemPerMinute(10, 15))  # 10 failures per 15 minutes
 RECOVERY = Limit("recovery", RateLimitItemPerHour(5))
 INVITE = Limit("invite", RateLimitItemPerHour(10))
+# Wrong tries from a person's own device (governance.identity.devices), over its 30 days.
+DEVICE = Limit("device", RateLimitItemPerDay(10, 30))
 TELLERS = Limit("tellers", RateLimitItemPerHour(10))  # wrong teller passphrases, per round
 
 

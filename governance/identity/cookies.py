@@ -61,10 +61,11 @@ class SignedInPerson:
 
 @dataclass(frozen=True)
 class CookieKeys:
-    """The keys a session cookie needs, both derived from the app secret."""
+    """The keys of this room's cookies, each derived from the app secret."""
 
     seal: bytes  # seals and opens tickets
     sign_out: bytes  # HMAC of a signed-out session's id
+    device: bytes  # seals and opens device cookies (governance.identity.devices)
 
     def signed_out_hash(self, session_id: bytes) -> str:
         return hmac.new(self.sign_out, session_id, hashlib.sha256).hexdigest()

@@ -30,5 +30,6 @@ def keyring_of(services: Services) -> Keyring:
         cookies=CookieKeys(
             seal=derive_key(keys.app_secret, "session-cookie"),
             sign_out=derive_key(keys.app_secret, "signed-out"),
+            device=derive_key(keys.app_secret, "device-cookie"),
         ),
     )

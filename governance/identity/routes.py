@@ -13,7 +13,7 @@ from starlette.routing import Route
 from anonymity.codes import normalise_code
 from anonymity.wrapping import keyed_hash
 from chorus.auth import PERSON
-from chorus.ratelimit import INVITE, RECOVERY, SIGN_IN, RateLimited, RateLimiter
+from chorus.ratelimit import INVITE, RECOVERY, SIGN_IN, Limit, RateLimited, RateLimiter
 from chorus.rendering import render, render_kept
 from chorus.services import services
 from chorus.text import text
@@ -28,6 +28,14 @@ from governance.identity.cookies import (
     with_session,
 )
 from governance.identity.cookies import sign_out as sign_out_this_browser
+from governance.identity.devices import (
+    Tries,
+    clear_device_cookie,
+    device_name,
+    new_device,
+    set_device_cookie,
+    tries_for,
+)
 from governance.identity.errors import PseudonymInvalid, WrongCredentials
 from governance.identity.forms import field_errors
 from governance.identity.keyring import Keyring
@@ -106,32 +114,61 @@ async def join(request: Request) -> Response:
 # Signing in and out ---------------------------------------------------------
 
 
+async def tries_of(request: Request, limit: Limit, typed_name: str) -> Tries:
+    """What this try counts against: this browser's own device for that name, or the name."""
+    keys = cookie_keys(request)
+    return await tries_for(
+        request,
+        limiter(request),
+        limit,
+        pseudonym_key(typed_name),
+        keys.device,
+        account_secrets(request),
+    )
+
+
+def forget_void_device(tries: Tries, response: Response) -> Response:
+    if tries.void:
+        clear_device_cookie(response)
+    return response
+
+
 async def sign_in(request: Request) -> Response:
     if signed_in_person(request) is not None and request.method == "GET":
         return RedirectResponse("/account", status_code=303)
     if request.method == "GET":
         return render(request, "governance/sign_in.html", {"values": {}, "errors": {}})
     form = await request.form()
-    values = {"pseudonym": text(form, "pseudonym", 80)}
-    key = pseudonym_key(values["pseudonym"])
+    values = {
+        "pseudonym": text(form, "pseudonym", 80),
+        "own_device": "yes" if form.get("own_device") == "yes" else "",
+    }
+    tries = await tries_of(request, SIGN_IN, values["pseudonym"])
     try:
-        await limiter(request).check(SIGN_IN, key)
+        await tries.check()
         signed = await accounts.sign_in(
             values["pseudonym"],
             text(form, "passphrase", passphrases.READ),
             account_secrets(request),
+            first=tries.first,
         )
     except (GovernanceError, RateLimited) as error:
         if isinstance(error, WrongCredentials):
-            await limiter(request).count(SIGN_IN, key)
-        return render(
+            await tries.wrong()
+        page = render(
             request,
             "governance/sign_in.html",
             {"values": values, "errors": field_errors(error)},
             status_code=400,
         )
-    await limiter(request).clear(SIGN_IN, key)
-    return signed_in_response(request, signed, RedirectResponse("/account", status_code=303))
+        return forget_void_device(tries, page)
+    await tries.right()
+    response = signed_in_response(request, signed, RedirectResponse("/account", status_code=303))
+    if values["own_device"]:
+        name = device_name(pseudonym_key(values["pseudonym"]), account_secrets(request))
+        set_device_cookie(response, cookie_keys(request).device, new_device(name))
+        return response
+    return forget_void_device(tries, response)
 
 
 async def sign_out(request: Request) -> Response:
@@ -150,6 +187,7 @@ async def leave(request: Request) -> Response:
         await sign_out_this_browser(cookie_keys(request), person)
     response = RedirectResponse(services(request).renderer.exit_url, status_code=303)
     response.headers["clear-site-data"] = '"cache", "cookies", "storage"'
+    clear_device_cookie(response)  # also where Clear-Site-Data is not understood
     return response
 
 
@@ -182,28 +220,32 @@ async def recover(request: Request) -> Response:
         return render(request, "governance/recover.html", {"values": {}, "errors": {}})
     form = await request.form()
     values = {"pseudonym": text(form, "pseudonym", 80)}
-    key = pseudonym_key(values["pseudonym"])
+    tries = await tries_of(request, RECOVERY, values["pseudonym"])
     try:
-        await limiter(request).check(RECOVERY, key)
+        await tries.check()
         recovered = await accounts.recover(
             values["pseudonym"],
             text(form, "code", 40),
             text(form, "passphrase", passphrases.READ),
             text(form, "confirmation", passphrases.READ),
             account_secrets(request),
+            first=tries.first,
         )
     except (GovernanceError, RateLimited) as error:
         if isinstance(error, WrongCredentials):
-            await limiter(request).count(RECOVERY, key)
-        return render(
+            await tries.wrong()
+        page = render(
             request,
             "governance/recover.html",
             {"values": values, "errors": field_errors(error, credentials_field="code")},
             status_code=400,
         )
-    return signed_in_response(
+        return forget_void_device(tries, page)
+    await tries.right()
+    response = signed_in_response(
         request, recovered, RedirectResponse("/account?recovered=1", status_code=303)
     )
+    return forget_void_device(tries, response)
 
 
 # The account ---------------------------------------------------------------
@@ -254,10 +296,22 @@ async def change_passphrase(request: Request, person: SignedInPerson) -> Respons
 @with_session
 async def recovery_codes(request: Request, person: SignedInPerson) -> Response:
     if request.method == "GET":
-        return render(request, "governance/new_codes.html")
-    codes = await accounts.replace_recovery_codes(
-        person.credential_id, person.personal_key, account_secrets(request)
-    )
+        return render(request, "governance/new_codes.html", {"errors": {}})
+    form = await request.form()
+    credential = await accounts.credential_of(person.credential_id)
+    if credential is None:
+        return gone_elsewhere()
+    try:
+        codes = await accounts.replace_recovery_codes(
+            credential, text(form, "current", passphrases.READ), person.personal_key, account_secrets(request)
+        )
+    except WrongCredentials as error:
+        return render(
+            request,
+            "governance/new_codes.html",
+            {"errors": field_errors(error, credentials_field="current")},
+            status_code=400,
+        )
     return render(request, "governance/recovery_codes.html", {"codes": codes, "joined": False})
 
 
@@ -286,6 +340,7 @@ async def delete_account(request: Request, person: SignedInPerson) -> Response:
     request.scope["state"].pop(PERSON, None)  # the page after is that of a visitor
     response = render(request, "governance/deleted.html")
     clear_session_cookie(response)
+    clear_device_cookie(response)  # it was for a name that no longer exists
     return response
 
 

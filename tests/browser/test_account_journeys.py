@@ -12,6 +12,7 @@ demo server (and its rate limits, counted per name) is shared by the whole run.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from secrets import token_hex
 
@@ -19,6 +20,7 @@ import pytest
 from playwright.async_api import Cookie, Locator, Page, Response, expect
 
 from governance.identity.cookies import COOKIE as SESSION_COOKIE
+from governance.identity.devices import COOKIE as DEVICE_COOKIE
 from tests.browser.fixtures.browser import BROWSER_TESTS
 from tests.browser.fixtures.people import INVITE_CODE
 from tests.browser.fixtures.tabs import Tab, TabMaker, answer_to, open_home
@@ -348,3 +350,72 @@ async def test_delete_the_account(fresh_tab, invite_code, javascript):
     await sign_in(page, account.pseudonym, account.passphrase)
     await assert_sign_in_refused(page, javascript, account.pseudonym)
     assert_quiet(tab)
+
+
+async def test_new_recovery_codes_ask_for_the_passphrase(fresh_tab, invite_code, javascript):
+    tab = await open_chorus(fresh_tab, javascript)
+    page = tab.page
+    account = await join(page, invite_code)
+
+    await follow(page, "Get new recovery codes")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Get new recovery codes")
+    await field(page, "Type your passphrase to confirm").fill("not my passphrase at all")
+    response = await press(page, "Get new codes")
+
+    assert response is not None and response.status == 400
+    await assert_error(
+        page,
+        javascript,
+        "Type your passphrase to confirm",
+        "That is not your current passphrase. Try again.",
+    )
+    await expect(page.locator("ol.codes")).to_have_count(0)
+    await field(page, "Type your passphrase to confirm").fill(account.passphrase)
+    response = await press(page, "Get new codes")
+
+    assert response is not None and response.status == 200
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Your new recovery codes")
+    codes = [code.strip() for code in await page.locator("ol.codes li").all_inner_texts()]
+    assert len(codes) == RECOVERY_CODE_COUNT and not set(codes) & set(account.recovery_codes)
+    assert_quiet(tab)
+
+
+async def device_cookie(page: Page) -> Cookie | None:
+    for cookie in await page.context.cookies():
+        if cookie.get("name") == DEVICE_COOKIE:
+            return cookie
+    return None
+
+
+async def test_this_is_my_own_device_until_exit(fresh_tab, invite_code, javascript):
+    tab = await open_chorus(fresh_tab, javascript)
+    page = tab.page
+    account = await join(page, invite_code)
+    await sign_out(page)
+    assert await device_cookie(page) is None
+
+    await follow(page, main_nav_link(page, "Sign in"))
+    await field(page, "Your name in Chorus").fill(account.pseudonym)
+    await field(page, "Passphrase").fill(account.passphrase)
+    await page.get_by_label("This is my own device", exact=True).check()
+    await press(page, "Sign in")
+
+    await assert_on_account_page(page, account.pseudonym)
+    cookie = await device_cookie(page)
+    assert cookie is not None, f"no {DEVICE_COOKIE} cookie kept by the browser"
+    assert cookie.get("httpOnly") is True
+    assert cookie.get("secure") is True
+    assert cookie.get("sameSite") == "Strict"
+    assert cookie.get("path") == "/"
+    days = (cookie.get("expires", 0) - time.time()) / 86400
+    assert 29.9 < days <= 30, "kept for 30 days, closing the browser or not"
+
+    await sign_out(page)
+    assert await device_cookie(page) is not None, "signing out keeps it"
+    await tab.exit_link.click()
+    await tab.wait_until_left()
+    for _ in range(50):  # with JavaScript, /exit is asked in the background
+        if await device_cookie(page) is None:
+            break
+        await page.wait_for_timeout(100)
+    assert await device_cookie(page) is None, "Exit this page removes it"

@@ -56,12 +56,18 @@ async def make_person(
 
 
 async def sign_in(
-    client: httpx.AsyncClient, pseudonym: str, passphrase: str = PASSPHRASE
+    client: httpx.AsyncClient,
+    pseudonym: str,
+    passphrase: str = PASSPHRASE,
+    *,
+    own_device: bool = False,
 ) -> httpx.Response:
+    """Sign in from the sign-in page; `own_device` ticks "This is my own device"."""
     token = csrf_token(await client.get("/sign-in"))
-    return await client.post(
-        "/sign-in", data={"csrf_token": token, "pseudonym": pseudonym, "passphrase": passphrase}
-    )
+    fields = {"csrf_token": token, "pseudonym": pseudonym, "passphrase": passphrase}
+    if own_device:
+        fields["own_device"] = "yes"
+    return await client.post("/sign-in", data=fields)
 
 
 def another_client(client: httpx.AsyncClient) -> httpx.AsyncClient:

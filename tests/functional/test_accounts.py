@@ -222,6 +222,26 @@ async def test_a_new_passphrase_ends_every_other_session_and_keeps_this_one(app,
     await other.aclose()
 
 
+async def test_recovery_ends_every_other_session(app, client):
+    joined = await make_person(app, "Rosa")
+    other = another_client(client)
+    await sign_in(other, "Rosa")  # someone who knew the old passphrase, say
+    assert (await other.get("/account")).status_code == 200
+    new = "a brand new passphrase"
+    recovered = await post_form(
+        client,
+        "/recover",
+        pseudonym="Rosa",
+        code=joined.recovery_codes[0],
+        passphrase=new,
+        confirmation=new,
+    )
+    assert recovered.status_code == 303
+    assert (await client.get("/account")).status_code == 200
+    assert (await other.get("/account")).status_code == 303
+    await other.aclose()
+
+
 async def test_a_suspended_person_cannot_recover_and_nothing_changes(app, client):
     from governance.identity.models import Suspension
 
@@ -245,10 +265,33 @@ async def test_a_suspended_person_cannot_recover_and_nothing_changes(app, client
     assert await RecoveryCode.filter(credential_id=joined.credential.id).count() == 10
 
 
+async def test_new_recovery_codes_ask_for_the_passphrase_first(app, client):
+    joined = await make_person(app, "Mira")
+    await sign_in(client, "Mira")
+    before = set(
+        await RecoveryCode.filter(credential_id=joined.credential.id).values_list(
+            "lookup", flat=True
+        )
+    )
+    page = await client.get("/account/recovery-codes")
+    assert 'name="current"' in page.text and 'type="password"' in page.text
+    for typed in ("", "not my passphrase"):
+        # Someone at an unlocked, signed-in device, without the passphrase.
+        response = await post_form(client, "/account/recovery-codes", current=typed)
+        assert response.status_code == 400
+        assert "That is not your current passphrase" in response.text
+        assert 'class="error-summary"' in response.text
+        assert not CODE.findall(response.text)
+    after = await RecoveryCode.filter(credential_id=joined.credential.id).values_list(
+        "lookup", flat=True
+    )
+    assert set(after) == before  # the old codes still work, none was added
+
+
 async def test_new_recovery_codes_replace_the_old_ones(app, client):
     joined = await make_person(app, "Maya")
     await sign_in(client, "Maya")
-    response = await post_form(client, "/account/recovery-codes")
+    response = await post_form(client, "/account/recovery-codes", current=PASSPHRASE)
     codes = CODE.findall(response.text)
     assert len(codes) == 10 and not set(codes) & set(joined.recovery_codes)
     assert await RecoveryCode.filter(credential_id=joined.credential.id).count() == 10

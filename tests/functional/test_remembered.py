@@ -153,7 +153,7 @@ async def test_rotating_the_keys_signs_everyone_out(app, client):
     assert (await member.get(ballot)).status_code == 200
     # `chorus keys rotate`, then a restart: a new app secret, so a new cookie key.
     sessions = next(layer for layer in layers(app) if isinstance(layer, SessionMiddleware))
-    sessions.keys = CookieKeys(seal=bytes(32), sign_out=bytes(32))
+    sessions.keys = CookieKeys(seal=bytes(32), sign_out=bytes(32), device=bytes(32))
     services(app).memo.clear()
     assert (await member.get(ballot)).status_code == 303
 

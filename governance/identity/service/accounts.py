@@ -175,15 +175,16 @@ def as_once_kept(passphrase: str) -> str | None:
     )
 
 
-async def check_passphrase(passphrase: str, stored: Stretched) -> bytes:
-    """The wrapping key, from the passphrase as typed or as it was once kept; or WrongSecret."""
+async def check_passphrase(passphrase: str, stored: Stretched, *, first: bool = False) -> bytes:
+    """The wrapping key, from the passphrase as typed or as it was once kept; or WrongSecret.
+    `first`: from the person's own device, so checked before the others who wait."""
     try:
-        return await check_off_loop(passphrase, stored)
+        return await check_off_loop(passphrase, stored, first=first)
     except WrongSecret:
         cut = as_once_kept(passphrase)
         if cut is None:
             raise
-        return await check_off_loop(cut, stored)
+        return await check_off_loop(cut, stored, first=first)
 
 
 def code_wrapping_key(code: str) -> bytes:
@@ -305,15 +306,20 @@ async def _person_behind(credential: Credential, personal_key: bytes) -> Person:
     return person
 
 
-async def sign_in(pseudonym: str, passphrase: str, secrets_: Secrets) -> SignedIn:
+async def sign_in(
+    pseudonym: str, passphrase: str, secrets_: Secrets, *, first: bool = False
+) -> SignedIn:
+    """`first`: from the person's own device, so checked before the others who wait."""
     credential = await _credential_of(pseudonym, secrets_)
     if credential is None:
-        # Spend the same time as a real check, so timing does not reveal who has an account.
+        # Spend the same time as a real check, in the same queue, so that timing does not
+        # reveal who has an account.
         for _ in range(1 if as_once_kept(passphrase) is None else 2):
-            await stretch_off_loop(passphrase, secrets_.profile)
+            await stretch_off_loop(passphrase, secrets_.profile, first=first)
         raise WrongCredentials
     try:
-        wrapping_key = await check_passphrase(passphrase, Stretched.decode(credential.passphrase))
+        stored = Stretched.decode(credential.passphrase)
+        wrapping_key = await check_passphrase(passphrase, stored, first=first)
         personal_key = unwrap(credential.wrapped_key, wrapping_key)
     except WrongSecret as error:
         raise WrongCredentials from error
@@ -330,7 +336,13 @@ async def raise_if_suspended(person: Person) -> None:
 
 
 async def recover(
-    pseudonym: str, code: str, passphrase: str, confirmation: str, secrets_: Secrets
+    pseudonym: str,
+    code: str,
+    passphrase: str,
+    confirmation: str,
+    secrets_: Secrets,
+    *,
+    first: bool = False,
 ) -> Joined:
     """Sign in with a recovery code and set a new passphrase; the code is used up.
 
@@ -351,7 +363,7 @@ async def recover(
         raise WrongCredentials from error
     person = await _person_behind(credential, personal_key)
     await raise_if_suspended(person)  # before anything changes: the code stays unused
-    stored, wrapping_key = await stretch_off_loop(passphrase, secrets_.profile)
+    stored, wrapping_key = await stretch_off_loop(passphrase, secrets_.profile, first=first)
     async with in_transaction():
         if await RecoveryCode.filter(id=row.id).delete() != 1:
             raise WrongCredentials
@@ -406,11 +418,17 @@ async def end_every_session(credential: Credential) -> None:
 
 
 async def replace_recovery_codes(
-    credential_id: uuid.UUID, personal_key: bytes, secrets_: Secrets
+    credential: Credential, passphrase: str, personal_key: bytes, secrets_: Secrets
 ) -> list[str]:
-    rows, codes = _recovery_rows(credential_id, personal_key, secrets_.lookup_key)
+    """Ten new codes for the old ones, once the passphrase is typed again: a minute at a
+    signed-in device must not be enough to take the account later (as deleting asks)."""
+    try:
+        await check_passphrase(passphrase, Stretched.decode(credential.passphrase))
+    except WrongSecret as error:
+        raise WrongCredentials from error
+    rows, codes = _recovery_rows(credential.id, personal_key, secrets_.lookup_key)
     async with in_transaction():
-        await RecoveryCode.filter(credential_id=credential_id).delete()
+        await RecoveryCode.filter(credential_id=credential.id).delete()
         await RecoveryCode.bulk_create(rows)
     return codes
 
