@@ -303,7 +303,10 @@ async def recovery_codes(request: Request, person: SignedInPerson) -> Response:
         return gone_elsewhere()
     try:
         codes = await accounts.replace_recovery_codes(
-            credential, text(form, "current", passphrases.READ), person.personal_key, account_secrets(request)
+            credential,
+            text(form, "current", passphrases.READ),
+            person.personal_key,
+            account_secrets(request),
         )
     except WrongCredentials as error:
         return render(
