@@ -4,6 +4,7 @@ proposal an address names, how a round is described, and the messages they show.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -152,20 +153,48 @@ async def round_page_answer(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    context = await round_context(request, person, round_, error, errors or {})
-    mine = any(row["mine"] for row in context["rows"])
-    if status_code == 200 and not error and not errors and not mine:
+    facts = await own_facts(request, person, round_)
+    if status_code == 200 and not error and not errors and not facts.mine:
         # The same page for everyone with the same roles who wrote none of its proposals
         # and has (or has not) voted and signed: rendered once (chorus.memo.shared_page).
         done = request.query_params.get("done", "")
         return await shared_round(
-            request,
-            round_.id,
-            context["has_voted"],
-            context["signed"],
-            done if done in DONE else "",
+            request, round_.id, facts.has_voted, facts.signed, done if done in DONE else ""
         )
+    context = await round_context(request, person, round_, facts, error, errors or {})
     return render(request, "proposals/round.html", context, status_code=status_code)
+
+
+@dataclass(frozen=True)
+class OwnFacts:
+    """What a round's page says of the person asking alone: which proposals are theirs,
+    whether they signed its petition and whether they voted."""
+
+    counts: dict[Any, int]
+    proposals: list[Proposal]
+    mine: set[Any]
+    signed: bool
+    has_voted: bool
+
+
+async def own_facts(request: Request, person: CurrentPerson, round_: Round) -> OwnFacts:
+    counts, proposals = await memo_of(request).get_or_read(
+        ("proposals", round_.id), lambda: _proposals_of(round_), round_key(round_.id)
+    )
+    key, me = round_tag_key(request, round_), person.id
+    mine = {p.id for p in proposals if service.is_author(p, key, me)}
+    signed = (
+        await service.has_signed_petition(round_, key, me)
+        if round_.phase == Phase.PETITION
+        else False
+    )
+    # This person's own answer, as on the ballot page (kept a moment, forgotten as they cast).
+    has_voted = await memo_of(request).get_or_read(
+        voted_key(round_, person),
+        lambda: service.has_voted(round_, person.roles, me, services(request).key_directory),
+        round_key(round_.id),
+    )
+    return OwnFacts(counts, proposals, mine, signed, has_voted)
 
 
 ROUND_NAMES = (
@@ -209,27 +238,23 @@ async def shared_round(
 
 
 async def round_context(
-    request: Request, person: CurrentPerson, round_: Round, error: str, errors: dict[str, str]
+    request: Request,
+    person: CurrentPerson,
+    round_: Round,
+    facts: OwnFacts,
+    error: str,
+    errors: dict[str, str],
 ) -> dict[str, Any]:
-    counts, proposals = await memo_of(request).get_or_read(
-        ("proposals", round_.id), lambda: _proposals_of(round_), round_key(round_.id)
-    )
-    key, me = round_tag_key(request, round_), person.id
-    mine = {p.id for p in proposals if service.is_author(p, key, me)}
     signatures = await round_.signatures.all().count() if round_.phase == Phase.PETITION else 0
-    signed = (
-        await service.has_signed_petition(round_, key, me)
-        if round_.phase == Phase.PETITION
-        else False
-    )
-    # This person's own answer, as on the ballot page (kept a moment, forgotten as they cast).
-    has_voted = await memo_of(request).get_or_read(
-        voted_key(round_, person),
-        lambda: service.has_voted(round_, person.roles, me, services(request).key_directory),
-        round_key(round_.id),
-    )
     values = _round_values(
-        round_, person.roles, counts, proposals, mine, signatures, signed, has_voted
+        round_,
+        person.roles,
+        facts.counts,
+        facts.proposals,
+        facts.mine,
+        signatures,
+        facts.signed,
+        facts.has_voted,
     )
     return values | {"done": done_message(request, DONE), "error": error, "errors": errors}
 
