@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -194,8 +194,14 @@ def phase_ends(round_: Round) -> datetime | None:
 
 
 @changes_round
-async def advance(round_: Round, key_directory: Path, electorate: Electorate) -> Phase:
+async def advance(
+    round_: Round,
+    key_directory: Path,
+    electorate: Electorate,
+    ending: Mapping[str, datetime] | None = None,
+) -> Phase:
     """Move the round to its next phase (by hand or when its date came) and return it.
+    `ending`: dates to write with the move, in the same statement (move_on).
 
     A round in teller mode stops at counting: only `close` with the tellers' passphrase
     takes it further.
@@ -203,15 +209,20 @@ async def advance(round_: Round, key_directory: Path, electorate: Electorate) ->
     following = next_phase(round_)
     if following is None:
         raise WrongPhase(round_.phase)
+    ending = dict(ending or {})
     if round_.phase == Phase.COSIGNING:
-        await _start_voting(round_, key_directory, electorate)
+        await _start_voting(round_, key_directory, electorate, ending)
     elif following == Phase.CLOSED:
-        await close(round_, key_directory, electorate)
+        await close(round_, key_directory, electorate, ending=ending)
     else:
-        moved = await Round.filter(id=round_.id, phase=round_.phase).update(phase=following)
+        moved = await Round.filter(id=round_.id, phase=round_.phase).update(
+            phase=following, **ending
+        )
         if not moved:
             raise WrongPhase(round_.phase)
         round_.phase = following
+    for field, moment in ending.items():
+        setattr(round_, field, moment)
     return round_.phase
 
 
@@ -227,21 +238,22 @@ _END_FIELDS = {
 async def move_on(
     round_: Round, key_directory: Path, electorate: Electorate, now: datetime | None = None
 ) -> Phase:
-    """A lead moves the round on before its date: `advance`, then the phase that ended
-    gets today as its last day, so that the round and its results show when it really
-    ended (a phase ends at midnight UTC after its last day)."""
+    """A lead moves the round on before its date: `advance`, and in the same statement
+    the phase that ended gets today as its last day, so that the round and its results
+    show when it really ended (a phase ends at midnight UTC after its last day)."""
     field = _END_FIELDS.get(round_.phase)
-    phase = await advance(round_, key_directory, electorate)
+    ending = {}
     if field is not None:
         today = (now or datetime.now(UTC)).astimezone(UTC).date()
         ended = datetime.combine(today + timedelta(days=1), time(), UTC)
         if ended < getattr(round_, field):
-            await Round.filter(id=round_.id).update(**{field: ended})
-            setattr(round_, field, ended)
-    return phase
+            ending[field] = ended
+    return await advance(round_, key_directory, electorate, ending)
 
 
-async def _start_voting(round_: Round, key_directory: Path, electorate: Electorate) -> None:
+async def _start_voting(
+    round_: Round, key_directory: Path, electorate: Electorate, ending: Mapping[str, datetime]
+) -> None:
     async with in_transaction():
         # Locked first, so that no withdrawal, hiding or co-signature lands in between
         # choosing what is on the ballot and voting starting.
@@ -265,6 +277,7 @@ async def _start_voting(round_: Round, key_directory: Path, electorate: Electora
                 )
         eligible = await _fix_electorate(round_, key_directory, electorate)
         moved = await Round.filter(id=round_.id, phase=Phase.COSIGNING).update(
+            **ending,
             phase=Phase.VOTING,
             eligible_voters=eligible[False],
             eligible_advisory=eligible.get(True, 0),
@@ -360,12 +373,15 @@ async def close(
     key_directory: Path,
     electorate: Electorate,
     teller_passphrase: str | None = None,
+    *,
+    ending: Mapping[str, datetime] | None = None,
 ) -> None:
     """Open, shuffle and count the ballots, keep the aggregates, tell every eligible person.
 
     In teller mode only once voting is over, and with the tellers' passphrase. Safe to run
     again after an interruption: closing the anonymous round resumes where it stopped,
-    and the round moves to closed only with its results.
+    and the round moves to closed only with its results. `ending`: dates to write in the
+    statement that moves it to closed (advance).
     """
     closing_from = Phase.COUNTING if round_.teller_mode else Phase.VOTING
     if round_.phase != closing_from:
@@ -394,7 +410,7 @@ async def close(
     results, advisory = tallies[False], tallies.get(True)
     async with in_transaction():
         moved = await Round.filter(id=round_.id, phase=closing_from).update(
-            phase=Phase.CLOSED, tally=results, advisory_tally=advisory
+            **(ending or {}), phase=Phase.CLOSED, tally=results, advisory_tally=advisory
         )
         if not moved:
             raise WrongPhase(round_.phase)
