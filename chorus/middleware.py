@@ -6,6 +6,7 @@ import functools
 import re
 
 from starlette.datastructures import Headers
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from chorus import memo
@@ -114,6 +115,18 @@ class LanguageMiddleware:
         scope.setdefault("state", {})["language"] = code
         use_language(self.catalogs, code)
         await self.app(scope, receive, send)
+
+
+def set_cookie(response: Response, name: str, value: str, max_age: int | None = None) -> None:
+    """Every cookie Chorus sets: for this site only, over HTTPS, out of scripts' reach and
+    never sent with a request from another site. Without `max_age`, it ends with the browser."""
+    response.set_cookie(
+        name, value, max_age=max_age, path="/", secure=True, httponly=True, samesite="strict"
+    )
+
+
+def clear_cookie(response: Response, name: str) -> None:
+    response.delete_cookie(name, path="/", secure=True, httponly=True, samesite="strict")
 
 
 def cookie(scope: Scope, name: str) -> str | None:

@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from chorus.domain import Domain
 from chorus.i18n import LANGUAGE_COOKIE
+from chorus.middleware import set_cookie
 from chorus.rendering import render
 from chorus.services import services
 
@@ -33,15 +34,7 @@ async def choose_language(request: Request) -> Response:
         raise HTTPException(400)
     response = RedirectResponse(local_path(form.get("next")), status_code=303)
     # The cookie holds the language and nothing else.
-    response.set_cookie(
-        LANGUAGE_COOKIE,
-        code,
-        max_age=ONE_YEAR,
-        path="/",
-        secure=True,
-        httponly=True,
-        samesite="strict",
-    )
+    set_cookie(response, LANGUAGE_COOKIE, code, max_age=ONE_YEAR)
     return response
 
 

@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from chorus.auth import PERSON, CurrentPerson, Endpoint, current_person, signed_in
 from chorus.memo import SESSIONS, Memo, generation
-from chorus.middleware import cookie
+from chorus.middleware import clear_cookie, cookie, set_cookie
 from chorus.roles import Role
 from governance.identity.models import Person
 from governance.identity.service.sessions import LiveSession, Ticket, end_session, resume_session
@@ -94,18 +94,11 @@ def session_cookie_header(key: bytes, ticket: Ticket) -> str:
 
 
 def set_session_cookie(response: Response, key: bytes, ticket: Ticket) -> None:
-    response.set_cookie(
-        COOKIE,
-        seal_ticket(key, ticket),
-        path="/",
-        secure=True,
-        httponly=True,
-        samesite="strict",
-    )
+    set_cookie(response, COOKIE, seal_ticket(key, ticket))
 
 
 def clear_session_cookie(response: Response) -> None:
-    response.delete_cookie(COOKIE, path="/", secure=True, httponly=True, samesite="strict")
+    clear_cookie(response, COOKIE)
 
 
 def signed_in_person(connection: HTTPConnection) -> SignedInPerson | None:

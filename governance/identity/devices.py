@@ -32,7 +32,7 @@ from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
 from anonymity.wrapping import keyed_hash
-from chorus.middleware import cookie
+from chorus.middleware import clear_cookie, cookie, set_cookie
 from chorus.ratelimit import DEVICE, Limit, RateLimited, RateLimiter
 from governance.identity.service.accounts import Secrets, name_lookup
 
@@ -95,19 +95,11 @@ def device_for(
 
 def set_device_cookie(response: Response, key: bytes, device: Device) -> None:
     """A new device's cookie: the browser keeps it for its 30 days, signing out or not."""
-    response.set_cookie(
-        COOKIE,
-        seal_device(key, device),
-        max_age=LIFETIME_SECONDS,
-        path="/",
-        secure=True,
-        httponly=True,
-        samesite="strict",
-    )
+    set_cookie(response, COOKIE, seal_device(key, device), max_age=LIFETIME_SECONDS)
 
 
 def clear_device_cookie(response: Response) -> None:
-    response.delete_cookie(COOKIE, path="/", secure=True, httponly=True, samesite="strict")
+    clear_cookie(response, COOKIE)
 
 
 @dataclass
