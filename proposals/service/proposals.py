@@ -233,16 +233,16 @@ async def own_proposals(key_directory: Path, person_id: uuid.UUID) -> list[Autho
     their tags (only the round's tag key and the person's id make one). Nothing stored
     says whose they are, so no notice can tell an author what a lead did: this can.
     Reading only: no key is made."""
-    rounds = {
-        round_.id: round_
+    keyed = [
+        (round_, keystore.tag_key(key_directory, str(round_.id)))
         for round_ in await Round.exclude(phase=Phase.CLOSED)
-        if keystore.tag_key(key_directory, str(round_.id)) is not None
-    }
-    keys = {round_id: keystore.tag_key(key_directory, str(round_id)) for round_id in rounds}
+    ]
+    rounds = {round_.id: (round_, key) for round_, key in keyed if key is not None}
     found = []
     listed = Proposal.filter(round_id__in=list(rounds)).order_by("title")
     for proposal in await listed:
-        round_ = proposal.round = rounds[proposal.round_id]  # type: ignore[attr-defined]
-        if is_author(proposal, keys[round_.id], person_id):
+        round_, key = rounds[proposal.round_id]  # type: ignore[attr-defined]
+        proposal.round = round_
+        if is_author(proposal, key, person_id):
             found.append(Authored(proposal, round_))
     return found
