@@ -170,15 +170,18 @@ class Renderer:
         for templates in self.by_language.values():
             templates.env.globals.update(values)
 
+    def language_code(self, request: Request) -> str:
+        """The language this request is answered in (chorus.middleware.LanguageMiddleware)."""
+        code: str = request.scope.get("state", {}).get("language", self.catalogs.default)
+        return code
+
     def templates_for(self, request: Request) -> Jinja2Blocks:
-        code = request.scope.get("state", {}).get("language", self.catalogs.default)
-        return self.by_language.get(code, self.templates)
+        return self.by_language[self.language_code(request)]
 
     def page_context(
         self, request: Request, csrf_token: str | None = None, person: object = None
     ) -> dict[str, Any]:
-        code = request.scope.get("state", {}).get("language", self.catalogs.default)
-        language = self.catalogs.languages[code]
+        language = self.catalogs.languages[self.language_code(request)]
         return {
             "request": request,
             "lang": language.code,
